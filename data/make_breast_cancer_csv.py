@@ -1,6 +1,6 @@
 """Write ``breast_cancer_wisconsin.csv`` from scikit-learn's bundled copy of the data set.
 
-The file imitates the export that circulates on the web (and that the course's lesson on data cleaning starts from):
+The file imitates the export that circulates on the web, which the course's data-cleaning lesson starts from:
 
 * an ``id`` column first, then ``diagnosis`` as the letters ``M`` (malignant) and ``B`` (benign);
 * the 30 measurements named ``radius_mean ... fractal_dimension_worst``, in the order of the original UCI file
@@ -42,7 +42,7 @@ MEASUREMENTS = (
     "symmetry",
     "fractal_dimension",
 )
-# Each measurement is summarised three times per image: its mean, its standard error and its worst (largest) value.
+# Each measurement is summarised three times per image: mean, standard error and worst (largest) value.
 SUMMARIES = ("mean", "se", "worst")
 FEATURE_NAMES = tuple(f"{measure}_{summary}" for summary in SUMMARIES for measure in MEASUREMENTS)
 

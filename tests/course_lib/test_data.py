@@ -24,13 +24,15 @@ from course_lib.data import (
 
 
 def _load_generator_script():
-    spec = importlib.util.spec_from_file_location("make_breast_cancer_csv", DATA_DIR / "make_breast_cancer_csv.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_breast_cancer_csv", DATA_DIR / "make_breast_cancer_csv.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-# --- the committed CSV ---------------------------------------------------------------------------------------------
+# --- the committed CSV --------------------------------------------------------------------------------------
 
 
 def test_committed_csv_is_exactly_what_the_script_writes(tmp_path):
@@ -69,15 +71,18 @@ def test_csv_values_match_scikit_learn_bundle():
     # Spot-check the mapping of names: scikit-learn calls radius_se "radius error" and concave points_worst
     # "worst concave points".
     names = list(bunch.feature_names)
-    for ours, theirs in [("radius_mean", "mean radius"), ("radius_se", "radius error"),
-                         ("concave points_worst", "worst concave points"),
-                         ("fractal_dimension_se", "fractal dimension error")]:
+    for ours, theirs in [
+        ("radius_mean", "mean radius"),
+        ("radius_se", "radius error"),
+        ("concave points_worst", "worst concave points"),
+        ("fractal_dimension_se", "fractal dimension error"),
+    ]:
         np.testing.assert_array_equal(raw[ours].to_numpy(), bunch.data[:, names.index(theirs)])
     np.testing.assert_array_equal(raw[list(FEATURE_NAMES)].to_numpy().shape, (569, 30))
     np.testing.assert_array_equal((raw["diagnosis"] == "B").to_numpy().astype(int), bunch.target)
 
 
-# --- load_breast_cancer ---------------------------------------------------------------------------------------------
+# --- load_breast_cancer -------------------------------------------------------------------------------------
 
 
 def test_load_breast_cancer_cleans_the_file():
@@ -124,12 +129,22 @@ def _write_variant(tmp_path, edit):
         (lambda d: d.drop(columns="id"), "'id'"),
         (lambda d: d.assign(extra=1.0), "extra"),
         (lambda d: d.assign(diagnosis=["X"] + d["diagnosis"].tolist()[1:]), "diagnosis"),
-        (lambda d: d.assign(texture_mean=["oops"] + d["texture_mean"].astype(str).tolist()[1:]), "texture_mean"),
+        (
+            lambda d: d.assign(texture_mean=["oops"] + d["texture_mean"].astype(str).tolist()[1:]),
+            "texture_mean",
+        ),
         (lambda d: d.assign(area_mean=[np.nan] + d["area_mean"].tolist()[1:]), "area_mean"),
         (lambda d: d.assign(id=[1] * len(d)), "id"),
     ],
-    ids=["missing-feature", "missing-id", "extra-column", "bad-diagnosis", "text-feature", "empty-feature",
-         "repeated-id"],
+    ids=[
+        "missing-feature",
+        "missing-id",
+        "extra-column",
+        "bad-diagnosis",
+        "text-feature",
+        "empty-feature",
+        "repeated-id",
+    ],
 )
 def test_load_breast_cancer_rejects_malformed_files(tmp_path, edit, message):
     path = _write_variant(tmp_path, edit)
@@ -149,7 +164,7 @@ def test_load_breast_cancer_missing_file(tmp_path):
         load_breast_cancer(tmp_path / "nowhere.csv")
 
 
-# --- split_and_scale ------------------------------------------------------------------------------------------------
+# --- split_and_scale ----------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +186,7 @@ def test_split_has_no_leakage(breast_cancer):
     X_np, y_np = X.to_numpy(), y.to_numpy()
     X_train, X_test, y_train, y_test = split_and_scale(X, y, seed=3)
 
-    # The contract fixes the split to scikit-learn's train_test_split(random_state=seed): replay it on row numbers.
+    # The contract fixes the split to train_test_split(random_state=seed): replay it on row numbers.
     train_rows, test_rows = train_test_split(np.arange(len(X_np)), test_size=0.2, random_state=3)
     assert set(train_rows).isdisjoint(test_rows) and len(train_rows) + len(test_rows) == 569
     np.testing.assert_array_equal(y_train, y_np[train_rows])
@@ -181,8 +196,8 @@ def test_split_has_no_leakage(breast_cancer):
     mean, std = X_np[train_rows].mean(axis=0), X_np[train_rows].std(axis=0)
     np.testing.assert_allclose(X_train, (X_np[train_rows] - mean) / std, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(X_test, (X_np[test_rows] - mean) / std, rtol=1e-10, atol=1e-12)
-    # ... so the training part is exactly standardised and the test part is not (scaling it by its own statistics
-    # would be the leak).
+    # ... so the training part is exactly standardised and the test part is not (scaling it by its own
+    # statistics would be the leak).
     np.testing.assert_allclose(X_train.mean(axis=0), 0.0, atol=1e-12)
     np.testing.assert_allclose(X_train.std(axis=0), 1.0, rtol=1e-12)
     assert np.abs(X_test.mean(axis=0)).max() > 1e-2
@@ -233,7 +248,7 @@ def test_split_rejects_bad_input(X, y, message):
         split_and_scale(X, y)
 
 
-# --- circles and MNIST ----------------------------------------------------------------------------------------------
+# --- circles and MNIST --------------------------------------------------------------------------------------
 
 
 def test_circles_are_seeded():
