@@ -33,8 +33,11 @@ $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) install --constraint constraints.txt --editable ".[$(EXTRAS)]"
 	touch $@
 
+# Jupyter refuses to run as root unless told to (containers, CI images).
+ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=$(NOTEBOOK_DIR)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(NOTEBOOK_DIR) $(ALLOW_ROOT)
 
 # pytest collects the unit tests under tests/ and, with --nbval, runs every notebook under notebooks/ and compares
 # each cell's fresh output with the stored one (up to what the sanitizer file masks).
