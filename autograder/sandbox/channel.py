@@ -1,0 +1,146 @@
+"""Reading the worker's answer as hostile data (trusted side).
+
+The worker's ``response.json`` + ``response.npz`` were written by a process that ran learner code, so they
+may be forged, truncated, huge, symlinks or FIFOs, zip bombs, arrays whose header promises terabytes, object
+dtypes, NaN, or messages crafted to look like verdicts. This module reads them with hard caps, never
+unpickles, parses every ``.npy`` header before allocating, and checks the response schema; anything odd is a
+``ChannelError`` that costs this submission only.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import zipfile
+
+import numpy as np
+from numpy.lib import format as npformat
+
+from autograder.encode import ChannelError, from_channel
+
+from .runner import read_capped_regular
+
+MAX_ARRAYS = 10_000
+MAX_TEXT = 4000
+
+
+def _load_npz(raw: bytes, cap: int) -> dict[str, np.ndarray]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+    except zipfile.BadZipFile as exc:
+        raise ChannelError(f"the array file is not an npz archive ({exc})") from None
+    infos = zf.infolist()
+    if len(infos) > MAX_ARRAYS:
+        raise ChannelError("too many arrays")
+    if sum(i.file_size for i in infos) > cap:
+        raise ChannelError("the arrays would expand beyond the size limit")
+    arrays = {}
+    for info in infos:
+        if not info.filename.endswith(".npy") or "/" in info.filename:
+            raise ChannelError(f"unexpected member {info.filename[:60]!r}")
+        data = zf.read(info)  # bounded by file_size checked above (zipfile verifies it while reading)
+        fh = io.BytesIO(data)
+        try:
+            version = npformat.read_magic(fh)
+            if version == (1, 0):
+                shape, fortran, dtype = npformat.read_array_header_1_0(fh, max_header_size=10_000)
+            elif version in ((2, 0), (3, 0)):
+                shape, fortran, dtype = npformat.read_array_header_2_0(fh, max_header_size=10_000)
+            else:
+                raise ChannelError("unknown npy version")
+        except (ValueError, OSError) as exc:
+            raise ChannelError(f"bad array header ({exc})") from None
+        if dtype.hasobject or dtype.kind not in "biufcUS":
+            raise ChannelError(f"array of forbidden dtype {dtype}")
+        n = math.prod(shape) if shape else 1
+        if n * dtype.itemsize != len(data) - fh.tell():
+            raise ChannelError("array header does not match its data")
+        fh.seek(0)
+        arr = npformat.read_array(fh, allow_pickle=False)
+        if type(arr) is not np.ndarray:
+            raise ChannelError("not a plain ndarray")
+        arrays[info.filename[:-4]] = arr
+    return arrays
+
+
+def read_response(workdir: str, cap_bytes: int) -> dict:
+    """Read, decode and validate the worker's response (raises ``ChannelError``)."""
+    try:
+        raw_json = read_capped_regular(os.path.join(workdir, "response.json"), cap_bytes)
+        raw_npz = read_capped_regular(os.path.join(workdir, "response.npz"), cap_bytes)
+    except FileNotFoundError:
+        raise ChannelError("the worker wrote no answer") from None
+    except (OSError, ValueError) as exc:
+        raise ChannelError(str(exc)) from None
+    try:
+        data = json.loads(raw_json.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ChannelError(f"the answer is not valid JSON ({type(exc).__name__})") from None
+    try:
+        arrays = _load_npz(raw_npz, cap_bytes)
+    except ChannelError:
+        raise
+    except Exception as exc:  # zlib.error, EOFError, BadZipFile on a corrupt member ...
+        raise ChannelError(f"the array file is corrupt ({type(exc).__name__})") from None
+    try:
+        tree = from_channel(data, arrays)
+    except RecursionError:
+        raise ChannelError("the answer is nested too deeply") from None
+    return _validate(tree)
+
+
+def _text(x, limit: int = MAX_TEXT) -> str:
+    if type(x) is not str:
+        return ""
+    x = "".join(ch if (ch.isprintable() or ch in "\n\t") else "?" for ch in x[:limit])
+    return x
+
+
+def _validate(tree) -> dict:
+    if type(tree) is not dict or tree.get("version") != 1:
+        raise ChannelError("the answer has no version 1 header")
+    cells = tree.get("cells")
+    exercises = tree.get("exercises")
+    if type(cells) is not list or type(exercises) is not dict:
+        raise ChannelError("the answer lacks cells or exercises")
+    clean_cells = []
+    for c in cells[:10_000]:
+        if type(c) is not dict or type(c.get("key")) is not str:
+            raise ChannelError("malformed cell record")
+        clean_cells.append({"key": c["key"][:50], "error": _text(c.get("error"), 500) or None,
+                            "error_type": _text(c.get("error_type"), 80) or None})
+    clean_ex = {}
+    for name, obs_list in exercises.items():
+        if type(obs_list) is not list:
+            raise ChannelError(f"malformed observations for {name[:40]!r}")
+        clean_ex[name] = [validate_observation(o) for o in obs_list]
+    dropped = tree.get("output_dropped", 0)
+    return {"cells": clean_cells, "exercises": clean_ex,
+            "output_dropped": dropped if type(dropped) is int and dropped >= 0 else 0}
+
+
+def validate_observation(obs) -> dict:
+    """A probe observation (see ``autograder.probes``) with every field type-checked and bounded."""
+    if type(obs) is not dict:
+        raise ChannelError("an observation is not a dict")
+    output = obs.get("output")
+    if type(output) is not dict or type(output.get("t")) is not str:
+        raise ChannelError("an observation has no encoded output")
+    error = obs.get("error")
+    if error is not None and (type(error) is not dict or error.get("t") != "exception"):
+        raise ChannelError("an observation has a malformed error")
+    if error is not None:
+        mro = error.get("mro", [])
+        error = {"t": "exception", "type": _text(error.get("type"), 80) or "Exception",
+                 "mro": [_text(m, 80) for m in mro[:12]] if type(mro) is list else [],
+                 "message": _text(error.get("message"), 2000)}
+    warns = obs.get("warnings", [])
+    mutated = obs.get("mutated", [])
+    seconds = obs.get("seconds", 0.0)
+    return {"output": output, "error": error,
+            "warnings": [_text(w, 300) for w in warns[:20]] if type(warns) is list else [],
+            "stdout": _text(obs.get("stdout"), 4000),
+            "mutated": [m for m in mutated[:50] if type(m) in (int, str)] if type(mutated) is list else [],
+            "seconds": float(seconds) if type(seconds) in (int, float) and math.isfinite(seconds) else 0.0}

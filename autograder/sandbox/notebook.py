@@ -1,0 +1,287 @@
+"""Instructor source notebooks and learner submissions: what runs, what is skipped, what was tampered with.
+
+Everything the grader decides about a submission's cells is decided from the instructor's SOURCE notebook:
+which cells are tests (skipped: the grader runs its own checks), which are demonstrations (tag ``demo``,
+skipped), which are locked (the released text is run, whatever the submission holds) and what each locked or
+test cell must hash to (nbgrader's ``compute_checksum`` of the released cell). The submission's own metadata
+only says which cell is which (its ``grade_id``); lying about it can only make a learner lose points.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import json
+import warnings
+from pathlib import Path
+
+import nbformat
+
+MAX_NOTEBOOK_BYTES = 20 * 2**20
+SKIP_TAGS = ("demo",)
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceCell:
+    index: int
+    cell_type: str
+    kind: str  # "solution" | "test" | "locked" | "demo" | "other"
+    grade_id: str | None
+    cell_id: str | None
+    source: str  # as released to learners (hidden tests and solutions stripped)
+    checksum: str | None  # nbgrader checksum of the released cell (locked and test cells)
+    points: float | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceNotebook:
+    assignment: str
+    name: str  # file stem, e.g. "01_neuron_model"
+    cells: tuple[SourceCell, ...]
+    sha256: str
+
+    @property
+    def exercises(self) -> tuple[str, ...]:
+        return tuple(c.grade_id for c in self.cells if c.kind == "solution" and c.grade_id)
+
+    def test_cell_of(self, exercise: str) -> SourceCell | None:
+        for c in self.cells:
+            if c.kind == "test" and c.grade_id in (f"test_{exercise}", exercise):
+                return c
+        return None
+
+    def by_grade_id(self) -> dict[str, SourceCell]:
+        return {c.grade_id: c for c in self.cells if c.grade_id}
+
+
+def _nbgrader_md(cell) -> dict:
+    md = cell.get("metadata", {}).get("nbgrader") if isinstance(cell.get("metadata"), dict) else None
+    return md if isinstance(md, dict) else {}
+
+
+def _source_text(cell) -> str:
+    src = cell.get("source", "")
+    if isinstance(src, list):
+        src = "".join(s for s in src if isinstance(s, str))
+    return src if isinstance(src, str) else ""
+
+
+def _kind(cell) -> str:
+    md = _nbgrader_md(cell)
+    tags = cell.get("metadata", {}).get("tags", []) or []
+    if md.get("grade") and not md.get("solution"):
+        return "test"
+    if md.get("solution"):
+        return "solution"
+    if any(t in SKIP_TAGS for t in tags if isinstance(t, str)):
+        return "demo"
+    if md.get("locked"):
+        return "locked"
+    return "other"
+
+
+def released_version(nb):
+    """The student version nbgrader would release (solutions and hidden tests stripped, cells locked)."""
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions, ComputeChecksums, LockCells
+
+    nb = copy.deepcopy(nb)
+    resources: dict = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for pre in (ClearSolutions, ClearHiddenTests, LockCells, ComputeChecksums):
+            nb, resources = pre().preprocess(nb, resources)
+    return nb
+
+
+def load_source(path: Path, assignment: str | None = None) -> SourceNotebook:
+    """Read an instructor source notebook (trusted) and precompute what grading needs from it."""
+    from nbgrader.utils import compute_checksum
+
+    path = Path(path)
+    raw = path.read_bytes()
+    nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
+    original = nb
+    released = released_version(nb)
+    cells = []
+    for i, (orig, cell) in enumerate(zip(original.cells, released.cells)):
+        kind = _kind(orig)
+        md = _nbgrader_md(orig)
+        gid = md.get("grade_id") if isinstance(md.get("grade_id"), str) else None
+        checksum = compute_checksum(cell) if (gid and kind in ("test", "locked", "demo") and md) else None
+        points = float(md.get("points", 0)) if kind == "test" else None
+        cells.append(SourceCell(i, cell.cell_type, kind, gid, cell.get("id"), _source_text(cell), checksum, points))
+    return SourceNotebook(assignment or path.parent.name, path.stem, tuple(cells), hashlib.sha256(raw).hexdigest())
+
+
+# --------------------------------------------------------------------------------------------------
+# submissions
+# --------------------------------------------------------------------------------------------------
+class UnreadableNotebook(ValueError):
+    """The submitted file is not a notebook we can grade; the message says why (learner-facing)."""
+
+
+def read_submission(path: Path):
+    """Parse a submitted notebook defensively. Raises ``UnreadableNotebook`` with a learner-facing reason."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnreadableNotebook(f"the notebook file cannot be opened ({exc.strerror})") from None
+    if not path.is_file():
+        raise UnreadableNotebook("the submitted notebook is not a regular file")
+    if size > MAX_NOTEBOOK_BYTES:
+        raise UnreadableNotebook(f"the notebook is {size / 2**20:.0f} MiB, larger than the "
+                                 f"{MAX_NOTEBOOK_BYTES // 2**20} MiB accepted (clear large outputs and resubmit)")
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise UnreadableNotebook("the notebook file is empty")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableNotebook(f"the notebook is not valid UTF-8 (byte {exc.start}); it may be corrupted") from None
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise UnreadableNotebook(f"the notebook is not valid JSON{where}; it may be truncated or "
+                                 "edited outside Jupyter") from None
+    if not isinstance(data, dict) or not isinstance(data.get("nbformat"), int):
+        raise UnreadableNotebook("the file is JSON but not a Jupyter notebook (no 'nbformat' field)")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(text, as_version=4, capture_validation_error={})
+    except Exception as exc:  # nbformat raises many types on garbage
+        raise UnreadableNotebook(f"the notebook cannot be read as nbformat 4 ({type(exc).__name__})") from None
+    if not isinstance(nb.get("cells"), list):
+        raise UnreadableNotebook("the notebook has no list of cells")
+    return nb
+
+
+@dataclasses.dataclass(frozen=True)
+class PlannedCell:
+    key: str  # "c<submission position>" or "s<source position>" for a re-inserted locked cell
+    label: str  # learner-facing: "cell 7 (sigmoid)"
+    source: str
+    grade_id: str | None
+
+
+@dataclasses.dataclass
+class CellPlan:
+    run: list[PlannedCell]
+    skipped_tests: int = 0
+    skipped_demos: int = 0
+    tampered: dict[str, str] = dataclasses.field(default_factory=dict)  # exercise -> reason
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+
+def _checksum(cell) -> str | None:
+    from nbgrader.utils import compute_checksum
+
+    try:
+        return compute_checksum(cell)
+    except Exception:
+        return None
+
+
+def plan_cells(nb, source: SourceNotebook | None) -> CellPlan:
+    """Decide which cells of the submission run, in which order, with which text."""
+    cells = [c for c in nb.cells if isinstance(c, dict)]
+    plan = CellPlan(run=[])
+    if source is None:
+        plan.notes.append("no instructor source notebook: test and demo cells were recognised from the "
+                          "submission's own metadata and no checksum could be verified")
+        for i, cell in enumerate(cells):
+            if cell.get("cell_type") != "code":
+                continue
+            kind = _kind(cell)
+            if kind == "test":
+                plan.skipped_tests += 1
+            elif kind == "demo":
+                plan.skipped_demos += 1
+            else:
+                gid = _nbgrader_md(cell).get("grade_id")
+                plan.run.append(PlannedCell(f"c{i}", _label(i, gid), _source_text(cell),
+                                            gid if isinstance(gid, str) else None))
+        return plan
+
+    by_gid = source.by_grade_id()
+    demo_ids = {c.cell_id for c in source.cells if c.kind == "demo" and c.cell_id}
+    demo_texts = {c.source.strip() for c in source.cells if c.kind == "demo" and c.source.strip()}
+    test_texts = {c.source.strip() for c in source.cells if c.kind == "test" and c.source.strip()}
+    emitted_locked: set[str] = set()
+    present = {g for c in cells if isinstance(g := _nbgrader_md(c).get("grade_id"), str)}
+    # Locked (non-test, non-demo) source cells the learner deleted are re-inserted where they belong.
+    pending = [c for c in source.cells if c.kind == "locked" and c.cell_type == "code" and c.grade_id not in present]
+
+    def flush(before_index: int) -> None:
+        while pending and pending[0].index < before_index:
+            sc = pending.pop(0)
+            plan.run.append(PlannedCell(f"s{sc.index}", f"locked cell {sc.grade_id!r} (restored)", sc.source,
+                                        sc.grade_id))
+
+    for i, cell in enumerate(cells):
+        gid = _nbgrader_md(cell).get("grade_id")
+        gid = gid if isinstance(gid, str) else None
+        sc = by_gid.get(gid) if gid else None
+        if sc is not None:
+            flush(sc.index)
+        if cell.get("cell_type") != "code":
+            continue
+        text = _source_text(cell)
+        if sc is not None:
+            if sc.kind == "test":
+                plan.skipped_tests += 1
+            elif sc.kind == "demo":
+                plan.skipped_demos += 1
+            elif sc.kind == "locked":
+                if gid not in emitted_locked and sc.cell_type == "code":
+                    emitted_locked.add(gid)
+                    plan.run.append(PlannedCell(f"c{i}", _label(i, gid), sc.source, gid))
+            else:  # solution or a free cell the instructor named
+                plan.run.append(PlannedCell(f"c{i}", _label(i, gid), text, gid))
+            continue
+        if (cell.get("id") in demo_ids) or (text.strip() and text.strip() in demo_texts):
+            plan.skipped_demos += 1
+            continue
+        if text.strip() and text.strip() in test_texts:
+            plan.skipped_tests += 1
+            continue
+        plan.run.append(PlannedCell(f"c{i}", _label(i, gid), text, gid))
+    flush(len(source.cells) + 1)
+    _check_tampering(cells, source, plan)
+    return plan
+
+
+def _label(i: int, gid: str | None) -> str:
+    return f"cell {i + 1}" + (f" ({gid})" if gid else "")
+
+
+def _check_tampering(cells, source: SourceNotebook, plan: CellPlan) -> None:
+    by_gid: dict[str, list] = {}
+    for cell in cells:
+        gid = _nbgrader_md(cell).get("grade_id")
+        if isinstance(gid, str):
+            by_gid.setdefault(gid, []).append(cell)
+    for sc in source.cells:
+        if sc.kind not in ("test", "locked") or not sc.grade_id or sc.checksum is None:
+            continue
+        copies = by_gid.get(sc.grade_id, [])
+        if any(_checksum(c) == sc.checksum for c in copies):
+            reason = None
+            if len(copies) > 1:
+                plan.notes.append(f"the locked cell {sc.grade_id!r} appears {len(copies)} times; "
+                                  "the original was used once")
+        elif not copies:
+            reason = "was deleted"
+        elif all(c.get("cell_type") != sc.cell_type for c in copies):
+            reason = f"was turned into a {copies[0].get('cell_type')} cell"
+        else:
+            reason = "was modified"
+        if not copies or not any(_checksum(c) == sc.checksum for c in copies):
+            if sc.kind == "test":
+                exercise = sc.grade_id[5:] if sc.grade_id.startswith("test_") else sc.grade_id
+                plan.tampered[exercise] = f"its test cell {sc.grade_id!r} {reason}"
+            else:
+                plan.notes.append(f"the locked cell {sc.grade_id!r} {reason}; the original was run instead")

@@ -1,0 +1,233 @@
+"""The worker: runs ONE submission's cells, then the probes, in a confined process.
+
+``python -I -B -m autograder.sandbox.worker WORKDIR`` (started by ``autograder.sandbox.runner``, never imported
+by the grader). It reads its job (``job.json`` + ``job.npz``, written by the trusted grader and readable only by
+root), deletes it, confines itself (``isolation.confine``: namespaces, hidden paths, rlimits, uid drop), installs
+an import guard, then runs the planned cells with IPython's InteractiveShell (magics work; an exception in a
+cell is recorded and execution continues) and finally calls ``autograder.probes.probe`` on the learner's objects
+with the hidden cases. It answers through ``response.json`` + ``response.npz`` (``autograder.encode`` channel:
+no pickle) and announces each step on fd 3 (``step KEY``) so that the parent knows what to blame if the process
+dies or hangs. Nothing the worker writes is trusted by the grader.
+
+This module must not import anything from the instructor side (course_lib, autograder.exercises, ...).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+
+BLOCKED_PREFIXES = ("course_lib", "autograder.exercises", "autograder.registry", "autograder.hidden",
+                    "autograder.api", "autograder.cli", "autograder.sandbox.grading", "autograder.sandbox.judging",
+                    "autograder.sandbox.source_cache", "nbgrader.api")
+MAIN_PID = os.getpid()
+PROGRESS_FD = 3  # replaced by the number the parent passes in argv[2]
+
+
+class ImportGuard:
+    """Meta-path finder refusing the instructor side of the course (defence in depth: when the grader is
+    root the files are also hidden by the mount namespace)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if any(name == p or name.startswith(p + ".") for p in BLOCKED_PREFIXES):
+            raise ImportError(f"{name} is not available while grading")
+        return None
+
+    def find_module(self, name, path=None):  # pragma: no cover - legacy protocol
+        return None
+
+
+class CappedWriter(io.TextIOBase):
+    """A text stream that keeps at most ``cap`` characters and drops the rest (a 200,000-line print costs
+    nothing but the time to produce it)."""
+
+    def __init__(self, cap: int):
+        self.cap = cap
+        self.parts: list[str] = []
+        self.size = 0
+        self.dropped = 0
+
+    def writable(self):
+        return True
+
+    def write(self, s):
+        s = s if type(s) is str else str(s)
+        room = self.cap - self.size
+        if room > 0:
+            self.parts.append(s[:room])
+            self.size += min(len(s), room)
+        self.dropped += max(0, len(s) - max(room, 0))
+        return len(s)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+def _progress(line: str) -> None:
+    if os.getpid() != MAIN_PID:  # a forked copy of the worker must never speak for it
+        os._exit(0)
+    try:
+        os.write(PROGRESS_FD, (line.replace("\n", " ")[:2000] + "\n").encode("utf-8", "replace"))
+    except OSError:
+        pass
+
+
+def _read_job(workdir: str):
+    import numpy as np
+
+    from autograder.encode import from_channel
+
+    with open(os.path.join(workdir, "job.json"), encoding="utf-8") as fh:
+        data = json.load(fh)
+    with np.load(os.path.join(workdir, "job.npz"), allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    for name in ("job.json", "job.npz"):
+        os.unlink(os.path.join(workdir, name))
+    return from_channel(data, arrays)
+
+
+def _exc_text(exc: BaseException | None) -> str:
+    if exc is None:
+        return ""
+    try:
+        msg = str(exc)
+    except BaseException:  # noqa: BLE001 - learner exceptions may break str()
+        msg = "<unprintable>"
+    name = type.__getattribute__(type(exc), "__name__") if isinstance(type(exc), type) else "Exception"
+    return f"{name}: {msg}"[:500]
+
+
+def _make_shell(workdir: str):
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    cfg = Config()
+    cfg.HistoryManager.enabled = False
+    cfg.InteractiveShell.colors = "NoColor"
+    cfg.InteractiveShell.autocall = 0
+    cfg.InteractiveShell.cache_size = 0
+    shell = InteractiveShell.instance(config=cfg)
+    return shell
+
+
+def main(argv: list[str]) -> int:
+    global PROGRESS_FD
+    workdir = argv[1]
+    PROGRESS_FD = int(argv[2]) if len(argv) > 2 else PROGRESS_FD
+    job = _read_job(workdir)
+    from autograder.sandbox.isolation import ConfinePlan, confine
+
+    _progress("step setup")
+    plan = ConfinePlan.from_json(job["plan"])
+    workdir, notes = confine(plan)
+    for note in notes:
+        _progress("note " + note)
+    sys.meta_path.insert(0, ImportGuard())
+    for mod in [m for m in sys.modules if any(m == p or m.startswith(p + ".") for p in BLOCKED_PREFIXES)]:
+        del sys.modules[mod]
+
+    import numpy as np  # noqa: F401 - imported before learner code, under the limits
+
+    from autograder.encode import encode_exception, to_channel
+    from autograder.probes import missing_observation, probe
+
+    cap = int(job.get("max_output", 65536))
+    out, err = CappedWriter(cap), CappedWriter(cap)
+    nb_dir = os.path.join(workdir, job["notebook_dir"])
+    os.chdir(nb_dir)
+    sys.path.insert(0, nb_dir)
+    sys.argv = ["notebook"]
+    shell = _make_shell(workdir)
+    # The transformer lists as IPython built them: restored before every cell, so a cell that installs an
+    # input transformer cannot empty or rewrite the cells after it.
+    itm = shell.input_transformer_manager
+    pristine = [(holder, attr, list(getattr(holder, attr))) for holder, attr in (
+        (itm, "cleanup_transforms"), (itm, "line_transforms"), (itm, "token_transformers"),
+        (shell, "input_transformers_post"), (shell, "ast_transformers"))]
+    from IPython.core.interactiveshell import InteractiveShell
+    run_cell = InteractiveShell.run_cell
+    skip = set(job.get("skip", []))
+    cells_out = []
+    real_stdout, real_stderr = sys.stdout, sys.stderr
+    for cell in job["cells"]:
+        key = cell["key"]
+        if key in skip:
+            continue
+        _progress("step " + key)
+        shell.input_transformer_manager = itm
+        for holder, attr, value in pristine:
+            setattr(holder, attr, list(value))
+        sys.stdout, sys.stderr = out, err
+        try:
+            result = run_cell(shell, cell["source"], store_history=False)
+            error = result.error_before_exec or result.error_in_exec
+        except BaseException as exc:  # noqa: BLE001 - a SystemExit that IPython let through, a broken shell
+            error = exc
+        finally:
+            sys.stdout, sys.stderr = real_stdout, real_stderr
+        if os.getpid() != MAIN_PID:
+            os._exit(0)
+        cells_out.append({"key": key, "error": _exc_text(error) if error is not None else None,
+                          "error_type": _exc_type(error)})
+
+    namespace = shell.user_ns
+    exercises_out = {}
+    for ex in job["exercises"]:
+        name = ex["name"]
+        key = "x:" + name
+        if key in skip:
+            continue
+        _progress("step " + key)
+        obj = namespace.get(name) if type(namespace) is dict else dict.get(namespace, name)
+        observations = []
+        for case in ex["cases"]:
+            sys.stdout, sys.stderr = out, err
+            try:
+                obs = missing_observation() if obj is None else probe(name, obj, case)
+            except BaseException as exc:  # noqa: BLE001 - KeyboardInterrupt or a broken probe
+                obs = {"output": {"t": "none"}, "error": encode_exception(exc), "warnings": [], "stdout": "",
+                       "mutated": [], "seconds": 0.0}
+            finally:
+                sys.stdout, sys.stderr = real_stdout, real_stderr
+            if os.getpid() != MAIN_PID:
+                os._exit(0)
+            observations.append(obs)
+        exercises_out[name] = observations
+
+    _progress("step respond")
+    response = {"version": 1, "cells": cells_out, "exercises": exercises_out,
+                "output_dropped": out.dropped + err.dropped}
+    data, arrays = to_channel(response)
+    tmp = os.path.join(workdir, "response.tmp")
+    with open(tmp + ".json", "w", encoding="utf-8") as fh:
+        json.dump(data, fh)
+    with open(tmp + ".npz", "wb") as fh:
+        np.savez(fh, **arrays)
+    os.replace(tmp + ".npz", os.path.join(workdir, "response.npz"))
+    os.replace(tmp + ".json", os.path.join(workdir, "response.json"))
+    _progress("done")
+    os._exit(0)  # no atexit hooks, no lingering learner threads
+
+
+def _exc_type(exc: BaseException | None) -> str | None:
+    if exc is None:
+        return None
+    try:
+        return type.__getattribute__(type(exc), "__name__")
+    except Exception:
+        return "Exception"
+
+
+if __name__ == "__main__":
+    try:
+        main(sys.argv)
+    except BaseException as exc:  # noqa: BLE001
+        try:
+            _progress("fatal " + _exc_text(exc))
+        finally:
+            os._exit(70)
