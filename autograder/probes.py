@@ -1,0 +1,307 @@
+"""How a learner object is exercised on one case (PUBLIC runtime; runs wherever learner code runs).
+
+Interface
+---------
+``probe(spec_name, learner_obj, case) -> observation`` (a plain tree, safe to send through ``encode.to_channel``)::
+
+    {"output":   <encoded tree of what the learner returned, or of the probe's own plain summary>,
+     "error":    None | {"t": "exception", "type", "mro", "message"},
+     "warnings": [str, ...],        # warnings raised during the learner's calls ("RuntimeWarning: overflow ...")
+     "stdout":   str,               # what the learner printed (stdout and stderr), truncated
+     "mutated":  [int | str, ...],  # positions / names of inputs the learner changed in place
+     "seconds":  float}
+
+The learner object never receives the case's own arrays: every argument is materialised afresh from the encoded case
+(``encode.materialize``) and compared, after the call, with a pristine encoding to detect mutation. Warnings and
+prints inside the learner's code are captured (nothing reaches the real stderr, which nbgrader would score as zero).
+``learner_obj=None`` gives ``{"output": {"t": "missing"}, ...}``.
+
+``case.probe`` selects the driver in ``PROBES``:
+
+- ``call``: call the function with the case's args/kwargs (most exercises; numerical_gradient gets a numpy function
+  built from the case; load_breast_cancer_csv gets the path of a freshly written file).
+- ``init_params``: draw twice with the same seed, once with another, once with an unknown method; note whether the
+  legacy global ``np.random`` state moved.
+- ``split_and_scale``: call twice with the same seed and once with another seed.
+- ``neural_net``: drive the learner's class through fit / predict / predict_proba / score in several scenarios.
+- ``mlp``: build the learner's MLPClassifier, start it from the case's weights, fit, report params and loss curve.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import tempfile
+import time
+import warnings
+from typing import Any, Callable
+
+import numpy as np
+
+from .encode import encode, encode_exception, materialize, trees_equal, type_name
+from .results import Case
+
+__all__ = ["probe", "PROBES", "missing_observation", "run_probe_requests"]
+
+MAX_STDOUT = 4000
+
+
+class _Capture:
+    """Collect warnings and printed text of learner calls; force numpy floating errors to be warnings."""
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+        self.out = io.StringIO()
+
+    @contextlib.contextmanager
+    def __call__(self):
+        with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"), \
+                contextlib.redirect_stdout(self.out), contextlib.redirect_stderr(self.out):
+            warnings.simplefilter("always")
+            try:
+                yield
+            finally:
+                for w in caught:
+                    try:
+                        text = f"{w.category.__name__}: {w.message}"
+                    except Exception:
+                        text = "a warning"
+                    if text not in self.warnings:
+                        self.warnings.append(text[:300])
+
+    @property
+    def stdout(self) -> str:
+        s = self.out.getvalue()
+        return s if len(s) <= MAX_STDOUT else s[:MAX_STDOUT] + "\n... (truncated)"
+
+
+def _observation(output, error=None, cap: _Capture | None = None, mutated=(), seconds=0.0) -> dict:
+    return {"output": output, "error": error, "warnings": list(cap.warnings) if cap else [],
+            "stdout": cap.stdout if cap else "", "mutated": list(mutated), "seconds": float(seconds)}
+
+
+def missing_observation() -> dict:
+    return _observation({"t": "missing"})
+
+
+def _safe_call(cap: _Capture, fn: Callable, *args, **kwargs):
+    """Call learner code; return (value, error_tree)."""
+    try:
+        with cap():
+            return fn(*args, **kwargs), None
+    except BaseException as exc:  # noqa: BLE001 - SystemExit/KeyboardInterrupt from learner code are reported too
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return None, encode_exception(exc)
+
+
+def _encode_captured(cap: _Capture, value) -> dict:
+    with cap():  # encoding a pandas object can run pandas code that warns
+        return encode(value)
+
+
+def probe_call(fn: Callable, case: Case, tmpdir: str) -> dict:
+    args = [materialize(a, tmpdir) for a in case.args]
+    kwargs = {k: materialize(v, tmpdir) for k, v in case.kwargs.items()}
+    pristine = [encode(a) for a in args]
+    pristine_kw = {k: encode(v) for k, v in kwargs.items()}
+    cap = _Capture()
+    t0 = time.perf_counter()
+    value, error = _safe_call(cap, fn, *args, **kwargs)
+    seconds = time.perf_counter() - t0
+    output = _encode_captured(cap, value) if error is None else {"t": "none"}
+    mutated: list = [i for i, a in enumerate(args) if not trees_equal(pristine[i], encode(a))]
+    mutated += [k for k, v in kwargs.items() if not trees_equal(pristine_kw[k], encode(v))]
+    return _observation(output, error, cap, mutated, seconds)
+
+
+def _legacy_state_key() -> tuple:
+    state = np.random.get_state()
+    return (int(state[2]), bytes(np.asarray(state[1]).tobytes()[:64]))
+
+
+def probe_init_params(fn: Callable, case: Case, tmpdir: str) -> dict:
+    layers, method = materialize(case.args[0]), materialize(case.args[1])
+    seed, other = int(case.options["seed"]), int(case.options["other_seed"])
+    cap = _Capture()
+    saved = np.random.get_state()
+    t0 = time.perf_counter()
+    try:
+        np.random.seed(1234)
+        before = _legacy_state_key()
+        first, err = _safe_call(cap, fn, list(layers), method, np.random.default_rng(seed))
+        global_changed = _legacy_state_key() != before
+        if err is not None:
+            return _observation({"t": "none"}, err, cap, (), time.perf_counter() - t0)
+        np.random.seed(1234)
+        second, err2 = _safe_call(cap, fn, list(layers), method, np.random.default_rng(seed))
+        np.random.seed(1234)
+        third, err3 = _safe_call(cap, fn, list(layers), method, np.random.default_rng(other))
+        bad, bad_err = _safe_call(cap, fn, list(layers), "no-such-method", np.random.default_rng(seed))
+    finally:
+        np.random.set_state(saved)
+    out = {"first": encode(first),
+           "second": err2 if err2 is not None else encode(second),
+           "other": err3 if err3 is not None else encode(third),
+           "global_changed": global_changed,
+           "bad_method": bad_err if bad_err is not None else {"t": "returned", "value": encode(bad)}}
+    return _observation({"t": "probe", "v": out}, None, cap, (), time.perf_counter() - t0)
+
+
+def probe_split_and_scale(fn: Callable, case: Case, tmpdir: str) -> dict:
+    cap = _Capture()
+    t0 = time.perf_counter()
+    seed, other = int(case.options["seed"]), int(case.options["other_seed"])
+    X, y, test_size = (materialize(a, tmpdir) for a in case.args)
+    pristine = [encode(X), encode(y)]
+    first, err = _safe_call(cap, fn, X, y, test_size, seed)
+    mutated = [i for i, a in enumerate((X, y)) if not trees_equal(pristine[i], encode(a))]
+    if err is not None:
+        return _observation({"t": "none"}, err, cap, mutated, time.perf_counter() - t0)
+    X, y, test_size = (materialize(a, tmpdir) for a in case.args)
+    second, err2 = _safe_call(cap, fn, X, y, test_size, seed)
+    X, y, test_size = (materialize(a, tmpdir) for a in case.args)
+    third, err3 = _safe_call(cap, fn, X, y, test_size, other)
+    out = {"first": _encode_captured(cap, first),
+           "second": err2 if err2 is not None else _encode_captured(cap, second),
+           "other": err3 if err3 is not None else _encode_captured(cap, third)}
+    return _observation({"t": "probe", "v": out}, None, cap, mutated, time.perf_counter() - t0)
+
+
+def _attempt(cap: _Capture, fn: Callable, *args) -> dict:
+    value, err = _safe_call(cap, fn, *args)
+    return err if err is not None else _encode_captured(cap, value)
+
+
+def probe_neural_net(cls: Any, case: Case, tmpdir: str) -> dict:
+    """Scenarios from case.options["scenarios"]: [{"name", "kwargs", "y": "flat" | "column"}]."""
+    cap = _Capture()
+    t0 = time.perf_counter()
+    X0, y0 = materialize(case.args[0]), materialize(case.args[1])
+    results: dict[str, Any] = {}
+    for sc in case.options["scenarios"]:
+        X, y = np.array(X0, copy=True), np.array(y0, copy=True)
+        y_fit = y.reshape(-1, 1) if sc.get("y") == "column" else y
+        model, err = _safe_call(cap, cls, **sc["kwargs"])
+        if err is not None:
+            results[sc["name"]] = {"error": err}
+            continue
+        ret, err = _safe_call(cap, model.fit, X, y_fit)
+        if err is not None:
+            results[sc["name"]] = {"error": err}
+            continue
+        obs = {"error": None, "fit_returned_self": ret is model}
+        for attr in ("params_", "cost_history_", "n_iter_"):
+            obs[attr] = _attempt(cap, getattr, model, attr)
+        obs["predict"] = _attempt(cap, model.predict, np.array(X0, copy=True))
+        obs["predict_proba"] = _attempt(cap, model.predict_proba, np.array(X0, copy=True))
+        obs["score"] = _attempt(cap, model.score, np.array(X0, copy=True), np.array(y0, copy=True))
+        results[sc["name"]] = obs
+    return _observation({"t": "probe", "v": results}, None, cap, (), time.perf_counter() - t0)
+
+
+def probe_mlp(fn: Callable, case: Case, tmpdir: str) -> dict:
+    """Build the learner's estimator, start it from the case's weights, fit full batch, report what happened."""
+    cap = _Capture()
+    t0 = time.perf_counter()
+    args = [materialize(a) for a in case.args]
+    est, err = _safe_call(cap, fn, *args)
+    if err is not None:
+        return _observation({"t": "none"}, err, cap, (), time.perf_counter() - t0)
+    out: dict[str, Any] = {"type": type_name(est)}
+    try:
+        from sklearn.neural_network import MLPClassifier
+    except Exception:  # pragma: no cover - sklearn is a dependency
+        MLPClassifier = None
+    if MLPClassifier is None or type(est) is not MLPClassifier:
+        return _observation({"t": "probe", "v": out}, None, cap, (), time.perf_counter() - t0)
+    params, perr = _safe_call(cap, est.get_params, False)
+    out["params"] = perr if perr is not None else encode(
+        {k: v for k, v in params.items() if type(v) in (int, float, str, bool, tuple, type(None))})
+    X, y = materialize(case.options["X"]), materialize(case.options["y"])
+    coefs = [materialize(c) for c in case.options["coefs"]]
+    intercepts = [materialize(c) for c in case.options["intercepts"]]
+    _, ferr = _safe_call(cap, start_mlp_from, est, X, y, coefs, intercepts)
+    if ferr is not None:
+        out["fit_error"] = ferr
+    else:
+        out["loss_curve"] = encode(np.asarray(est.loss_curve_, dtype=float))
+        out["n_iter"] = encode(int(est.n_iter_))
+        out["coefs"] = encode([np.array(c, dtype=float) for c in est.coefs_])
+    return _observation({"t": "probe", "v": out}, None, cap, (), time.perf_counter() - t0)
+
+
+def start_mlp_from(est, X, y, coefs, intercepts):
+    """Fit a scikit-learn MLPClassifier starting from the given weights (harness, not an exercise answer).
+
+    One zero-iteration initialisation creates sklearn's internal state; the weights are then replaced and the
+    estimator refitted with warm_start so that it keeps them.
+    """
+    from sklearn.base import clone
+    from sklearn.exceptions import ConvergenceWarning
+    max_iter = est.get_params()["max_iter"]
+    warm = est.get_params()["warm_start"]
+    init = clone(est).set_params(max_iter=1, warm_start=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        init.fit(X, y)
+    est.set_params(warm_start=True)
+    for attr in ("_label_binarizer", "classes_", "n_outputs_", "n_layers_", "out_activation_", "_best_coefs",
+                 "_best_intercepts", "n_features_in_"):
+        if hasattr(init, attr):
+            setattr(est, attr, getattr(init, attr))
+    est.coefs_ = [np.array(c, dtype=float, copy=True) for c in coefs]
+    est.intercepts_ = [np.array(c, dtype=float, copy=True) for c in intercepts]
+    est.loss_curve_ = []
+    est.n_iter_ = 0
+    est.t_ = 0
+    est.best_loss_ = np.inf
+    est._no_improvement_count = 0
+    est.validation_scores_ = None
+    est.best_validation_score_ = None
+    est.set_params(max_iter=max_iter)
+    est.fit(X, y)
+    est.set_params(warm_start=warm)
+    return est
+
+
+PROBES: dict[str, Callable[[Any, Case, str], dict]] = {
+    "call": probe_call,
+    "init_params": probe_init_params,
+    "split_and_scale": probe_split_and_scale,
+    "neural_net": probe_neural_net,
+    "mlp": probe_mlp,
+}
+
+
+def probe(spec_name: str, learner_obj: Any, case: Case | dict) -> dict:
+    """Run one case against the learner object; return a plain observation (see module docstring)."""
+    if isinstance(case, dict):
+        case = Case.from_plain(case)
+    if learner_obj is None:
+        return missing_observation()
+    driver = PROBES[case.probe]
+    tmpdir = tempfile.mkdtemp(prefix="autograder-")
+    try:
+        return driver(learner_obj, case, tmpdir)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # a probe must never crash the caller: report it as the learner's error
+        return _observation({"t": "none"}, encode_exception(exc))
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def run_probe_requests(requests: list[dict], namespace: dict) -> list[dict]:
+    """Kernel/worker entry point: requests = [{"exercise": name, "case": plain case}, ...].
+
+    Learner objects are looked up by name in ``namespace`` (the notebook's globals). Returns one observation per
+    request, in order. Used by ``autograder check`` (and reusable by the sandbox worker).
+    """
+    out = []
+    for req in requests:
+        name = req["exercise"]
+        obj = namespace.get(req.get("object", name))
+        out.append(probe(name, obj, req["case"]))
+    return out

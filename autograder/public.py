@@ -1,0 +1,238 @@
+"""Learner-side checks from shipped data files (PUBLIC runtime: works without course_lib).
+
+Interface
+---------
+``check(obj, name=None) -> Result``
+    Run the public cases of exercise ``name`` (default: ``obj.__name__``, i.e. the function or class name) against
+    ``obj``; render a short report (HTML + plain text in Jupyter, plain text elsewhere, always on stdout) and raise
+    ``AssertionError`` with the same text when it fails, so that an nbgrader test cell scores it.
+``check_gradients(backward_propagation) -> Result``
+    Compare the learner's analytic gradients on a small fixed network with central differences precomputed from
+    the reference; the message names each wrong parameter array and its wrong entries.
+``load_exercise(name) -> PublicExercise`` / ``load_index() -> dict``: the shipped data.
+``grade_cases(check, cases, obj, expected, mutants) -> Result``: probe + judge every case (shared with hidden.py).
+``show(result)`` renders a result the same way ``check`` does (used by ``autograder.hidden``).
+
+Data: ``public_data/index.json`` (assignments, points) and, per exercise, ``<name>.json`` + ``<name>.npz`` written by
+``autograder.publicgen`` (``autograder build-public``) through ``encode.write_channel``; no pickle.
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from .compare import compare, judge
+from .encode import read_channel
+from .probes import probe
+from .results import Case, Check, Result, combine
+
+__all__ = ["check", "check_gradients", "load_exercise", "load_index", "grade_cases", "show", "PublicExercise",
+           "DATA_DIR", "GRADIENT_CHECK"]
+
+DATA_DIR = Path(__file__).resolve().parent / "public_data"
+GRADIENT_CHECK = "gradient_check"
+
+
+@dataclass(frozen=True)
+class PublicExercise:
+    check: Check
+    cases: tuple[Case, ...]
+    expected: tuple[dict, ...]
+    mutants: tuple[tuple[str, str, tuple[dict, ...]], ...]   # (name, hint, observations per case)
+
+    def mutants_for(self, i: int) -> list[tuple[str, dict]]:
+        return [(hint, obs[i]) for _, hint, obs in self.mutants]
+
+
+@lru_cache(maxsize=None)
+def load_index() -> dict:
+    import json
+    with open(DATA_DIR / "index.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=None)
+def load_exercise(name: str) -> PublicExercise:
+    if not (DATA_DIR / f"{name}.json").exists():
+        raise KeyError(name)
+    tree = read_channel(str(DATA_DIR / name))
+    return PublicExercise(
+        check=Check.from_plain(tree["check"]),
+        cases=tuple(Case.from_plain(c) for c in tree["cases"]),
+        expected=tuple(tree["expected"]),
+        mutants=tuple((m["name"], m["hint"], tuple(m["observations"])) for m in tree["mutants"]),
+    )
+
+
+def grade_cases(check_: Check, cases: Sequence[Case], obj: Any, expected: Sequence[dict],
+                mutants: Sequence[Sequence[tuple[str, dict]]]) -> Result:
+    """Probe ``obj`` on every case and judge it; stop at the first missing/not-implemented verdict."""
+    results = []
+    for i, case in enumerate(cases):
+        observed = probe(check_.name, obj, case)
+        r = judge(check_, case, observed, expected[i], mutants[i] if i < len(mutants) else ())
+        results.append(r)
+        out = observed.get("output", {})
+        err = observed.get("error") or {}
+        if out.get("t") == "missing" or err.get("type") == "NotImplementedError":
+            return r
+    return combine(check_.name, check_.points, results)
+
+
+def _name_of(obj: Any, name: str | None) -> str:
+    if name:
+        return name
+    n = getattr(obj, "__name__", None)
+    if type(n) is not str:
+        raise TypeError("check() needs a function or class, or an explicit name: check(obj, name='sigmoid')")
+    return n
+
+
+def run_public(obj: Any, name: str) -> Result:
+    """Public cases of ``name`` against ``obj`` (no rendering, no raising)."""
+    try:
+        ex = load_exercise(name)
+    except KeyError:
+        known = sorted(load_index().get("exercises", {}))
+        return Result(name, False, 0.0, 0.0, f"there is no exercise named {name!r} (known: {', '.join(known)}).")
+    return grade_cases(ex.check, ex.cases, obj, ex.expected, [ex.mutants_for(i) for i in range(len(ex.cases))])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------------------------------------------
+
+class Report:
+    """A result that renders as HTML in Jupyter and as plain text elsewhere."""
+
+    def __init__(self, result: Result):
+        self.result = result
+
+    def __repr__(self) -> str:
+        return self.result.text()
+
+    def _repr_html_(self) -> str:
+        r = self.result
+        color = "#1a7f37" if r.passed else "#cf222e"
+        status = "passed" if r.passed else "failed"
+        parts = [f'<div style="border-left:4px solid {color};padding:4px 10px;margin:4px 0">',
+                 f'<b style="color:{color}">{html.escape(r.exercise)}: {status}</b> '
+                 f'({r.score:g}/{r.max_score:g})']
+        if r.message:
+            parts.append(f"<div>{html.escape(r.message)}</div>")
+        if r.hint:
+            parts.append(f"<div><i>Hint:</i> {html.escape(r.hint)}</div>")
+        for n in r.notes:
+            parts.append(f'<div style="color:#57606a">Note: {html.escape(n)}</div>')
+        parts.append("</div>")
+        return "".join(parts)
+
+
+def _in_kernel() -> bool:
+    ipy = sys.modules.get("IPython")
+    if ipy is None:
+        return False
+    try:
+        shell = ipy.get_ipython()
+    except Exception:
+        return False
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def show(result: Result) -> None:
+    """Display the report (rich in a Jupyter kernel, plain text on stdout otherwise); never writes to stderr."""
+    if _in_kernel():
+        from IPython.display import display
+        display(Report(result))
+    else:
+        print(result.text())
+
+
+def _finish(result: Result) -> Result:
+    show(result)
+    if not result.passed:
+        raise AssertionError(result.text())
+    return result
+
+
+def check(obj: Any, name: str | None = None) -> Result:
+    """Check ``obj`` against the public cases of its exercise; raise AssertionError if it fails."""
+    return _finish(run_public(obj, _name_of(obj, name)))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Gradient checking
+# ---------------------------------------------------------------------------------------------------------------
+
+def gradient_report(observed: dict, numeric: dict, tol: float = 1e-7) -> Result:
+    """Compare an observation of backward_propagation with numerical gradients (dict key -> ndarray)."""
+    name = GRADIENT_CHECK
+    out, err = observed.get("output", {}), observed.get("error")
+    if out.get("t") == "missing":
+        return Result(name, False, 0.0, 0.0, "backward_propagation is not defined.")
+    if err:
+        if err["type"] == "NotImplementedError":
+            return Result(name, False, 0.0, 0.0, "backward_propagation is not implemented yet.")
+        return Result(name, False, 0.0, 0.0, f"backward_propagation raised {err['type']}: {err['message']}")
+    if out.get("t") != "dict":
+        return Result(name, False, 0.0, 0.0, f"backward_propagation returned {out.get('t')}; a dict of gradients "
+                                             "is expected.")
+    got = dict(zip(out["keys"], out["values"]))
+    lines, ok = [], True
+    for key, num in numeric.items():
+        tree = got.get(key)
+        if tree is None:
+            ok = False
+            lines.append(f"{key}: missing from the returned dict")
+            continue
+        problem, _ = compare({"t": "ndarray", "v": num}, tree, 0.0, np.inf, path=key)  # type/shape only
+        if problem:
+            ok = False
+            lines.append(problem)
+            continue
+        a = tree["v"].astype(float)
+        denom = np.linalg.norm(a) + np.linalg.norm(num)
+        rel = 0.0 if denom == 0 else float(np.linalg.norm(a - num) / denom)
+        if rel > tol or not np.isfinite(rel):
+            ok = False
+            bad = np.argwhere(~np.isclose(a, num, rtol=1e-5, atol=1e-8))
+            where = ", ".join("(" + ", ".join(map(str, b)) + ")" for b in bad[:6])
+            lines.append(f"{key}: relative error {rel:.2e} (> {tol:g}); wrong entries: {where}"
+                         f"{' ...' if len(bad) > 6 else ''} (e.g. analytic {a[tuple(bad[0])]:.6g} vs numerical "
+                         f"{num[tuple(bad[0])]:.6g})" if len(bad) else f"{key}: relative error {rel:.2e}")
+        else:
+            lines.append(f"{key}: ok (relative error {rel:.1e})")
+    msg = "; ".join(lines)
+    return Result(name, ok, 0.0, 0.0, ("all gradients match central differences: " if ok else "") + msg,
+                  "" if ok else "the listed arrays' analytic gradients disagree with central differences",
+                  tuple(_gradient_notes(observed)))
+
+
+def _gradient_notes(observed: dict) -> list[str]:
+    notes = []
+    if observed.get("warnings"):
+        notes.append("warnings (captured): " + "; ".join(observed["warnings"][:3]))
+    if (observed.get("stdout") or "").strip():
+        notes.append("your code printed output during the check (captured)")
+    return notes
+
+
+def check_gradients(backward_propagation: Any) -> Result:
+    """Finite-difference check of the learner's backward pass on a small fixed network."""
+    tree = read_channel(str(DATA_DIR / GRADIENT_CHECK))
+    case = Case.from_plain(tree["case"])
+    observed = probe(GRADIENT_CHECK, backward_propagation, case)
+    numeric = {k: v["v"] for k, v in zip(tree["numeric"]["keys"], tree["numeric"]["values"])}
+    return _finish(gradient_report(observed, numeric))
+
+
+if __name__ == "__main__":  # pragma: no cover - convenience: python -m autograder.public --write
+    from .publicgen import main
+    raise SystemExit(main(sys.argv[1:]))
