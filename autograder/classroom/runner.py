@@ -1,0 +1,237 @@
+"""Grade many submissions in parallel (a local process pool or a Dask cluster), resumably, with progress.
+
+``run_tasks`` is the engine of ``autograder grade --jobs N`` and ``--scheduler tcp://HOST:PORT``: it submits
+``grade_task`` for each submission to a ``concurrent.futures`` executor (``ProcessPoolExecutor`` locally, the
+executor of a ``dask.distributed.Client`` on a cluster: the same function either way), keeps only a few tasks in
+flight so that a class of any size costs little memory, and hands every result to ``on_result`` (the atomic
+per-submission store) the moment it arrives. A progress bar (tqdm) shows the rate and the ETA.
+
+Ctrl-C: the first one stops handing out work and waits for the submissions already being graded (their results
+are stored); a second one abandons those too. Everything stored before stays, and the next run grades only
+what is missing.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import dataclasses
+import datetime as dt
+import multiprocessing
+import os
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .records import NotebookGrade, SubmissionResult, SubmissionTask
+
+__all__ = ["GradingContext", "RunReport", "grade_task", "run_tasks", "default_jobs"]
+
+#: grade_notebook(notebook_path, student_id, assignment, config) -> NotebookGrade
+GradeNotebook = Callable[[Path, str, str, Any], NotebookGrade]
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclasses.dataclass(frozen=True)
+class GradingContext:
+    """What every worker needs besides the task: the grading configuration and the per-notebook grader.
+
+    grade_notebook must be a module-level function (it is pickled by reference to reach a worker process).
+    """
+
+    config: Any
+    grade_notebook: GradeNotebook
+
+
+def grade_task(task: SubmissionTask, context: GradingContext) -> SubmissionResult:
+    """Grade one submission: lay its files out in a private temporary folder and grade each notebook there.
+
+    Runs in a pool process or on a Dask worker; reads nothing but the task and writes nothing but its temp dir.
+    """
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="classroom-") as tmp:
+        folder = Path(tmp) / "submitted" / task.student_id / task.assignment
+        for name, content in task.files:
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        notebooks = tuple(
+            context.grade_notebook(folder / f"{name}.ipynb", task.student_id, task.assignment, context.config)
+            for name in task.notebooks
+        )
+    return SubmissionResult(
+        student_id=task.student_id, assignment=task.assignment, key=task.key, notebooks=notebooks,
+        seconds=round(time.monotonic() - started, 3),
+        graded_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    )
+
+
+@dataclasses.dataclass
+class RunReport:
+    """What one run did. ``errors`` are failures of the grader itself (not of a learner): nothing is stored for
+    them, so the next run retries them."""
+
+    graded: list[SubmissionResult] = dataclasses.field(default_factory=list)
+    errors: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)  # (student, assignment, text)
+    interrupted: bool = False
+    seconds: float = 0.0
+    workers: int = 1
+    where: str = "local"
+
+
+def _ignore_sigint() -> None:
+    """Pool processes leave Ctrl-C to the parent, which decides what to finish and what to abandon."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _Local:
+    """A process pool, or the calling process itself when one job is asked for."""
+
+    def __init__(self, jobs: int):
+        self.workers = jobs
+        self.where = f"local, {jobs} process{'es' if jobs != 1 else ''}"
+        self.pool = None
+        if jobs > 1:
+            self.pool = cf.ProcessPoolExecutor(
+                max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"), initializer=_ignore_sigint
+            )
+
+    def submit(self, fn, *args) -> cf.Future:
+        if self.pool is not None:
+            return self.pool.submit(fn, *args)
+        future: cf.Future = cf.Future()
+        future.set_running_or_notify_cancel()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - reported per submission
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            future.set_exception(exc)
+        return future
+
+    def close(self, abandon: bool = False) -> None:
+        if self.pool is None:
+            return
+        if abandon:  # a second Ctrl-C: stop the submissions still being graded
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.terminate()
+        self.pool.shutdown(wait=not abandon, cancel_futures=True)
+
+
+class _Dask:
+    """The executor of a ``dask.distributed.Client`` connected to ``address`` (or a Client given directly)."""
+
+    def __init__(self, scheduler: Any):
+        from distributed import Client
+
+        self.own_client = not isinstance(scheduler, Client)
+        self.client = Client(scheduler, set_as_default=False) if self.own_client else scheduler
+        self.executor = self.client.get_executor(pure=False)
+        self.workers = max(1, sum(self.client.nthreads().values()))
+        self.where = f"dask {self.client.scheduler.address}, {self.workers} worker thread(s)"
+
+    def submit(self, fn, *args) -> cf.Future:
+        return self.executor.submit(fn, *args)
+
+    def close(self, abandon: bool = False) -> None:
+        self.executor.shutdown(wait=False)
+        if self.own_client:
+            self.client.close()
+
+
+def _progress_bar(total: int, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="submission", disable=not enabled or total == 0, file=sys.stderr,
+                dynamic_ncols=True, smoothing=0.1)
+
+
+def run_tasks(
+    tasks: Sequence[Callable[[], SubmissionTask]] | Sequence[SubmissionTask],
+    context: GradingContext,
+    on_result: Callable[[SubmissionResult], None],
+    *,
+    jobs: int | None = None,
+    scheduler: Any = None,
+    progress: bool = True,
+    labels: Sequence[tuple[str, str]] | None = None,
+) -> RunReport:
+    """Grade ``tasks`` (tasks, or zero-argument callables that read one) and pass each result to ``on_result``.
+
+    At most about two tasks per worker are in flight, so submissions are read from disk only when a worker is
+    about to need them. ``labels`` ((student, assignment) per task) names the submission in grader errors.
+    """
+    started = time.monotonic()
+    backend = _Dask(scheduler) if scheduler is not None else _Local(jobs or default_jobs())
+    report = RunReport(workers=backend.workers, where=backend.where)
+    window = max(2, 2 * backend.workers)
+    pending = iter(enumerate(tasks))
+    in_flight: dict[cf.Future, int] = {}
+
+    def label(index: int) -> tuple[str, str]:
+        if labels is not None:
+            return labels[index]
+        task = tasks[index]
+        return (task.student_id, task.assignment) if isinstance(task, SubmissionTask) else ("?", "?")
+
+    def fill() -> None:
+        while len(in_flight) < window:
+            try:
+                index, item = next(pending)
+            except StopIteration:
+                return
+            task = item if isinstance(item, SubmissionTask) else item()
+            in_flight[backend.submit(grade_task, task, context)] = index
+
+    def collect(done: Iterator[cf.Future], bar) -> None:
+        for future in done:
+            index = in_flight.pop(future)
+            if future.cancelled():
+                continue
+            exc = future.exception()
+            if exc is None:
+                result = future.result()
+                on_result(result)
+                report.graded.append(result)
+            else:
+                text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+                report.errors.append((*label(index), text))
+            bar.update(1)
+
+    bar = _progress_bar(len(tasks), progress)
+    abandon = False
+    try:
+        try:
+            fill()
+            while in_flight:
+                done, _ = cf.wait(list(in_flight), return_when=cf.FIRST_COMPLETED)
+                collect(iter(done), bar)
+                fill()
+        except KeyboardInterrupt:
+            report.interrupted = True
+            for future in list(in_flight):
+                if future.cancel():
+                    in_flight.pop(future)
+            if in_flight:
+                bar.write(f"Interrupted: finishing the {len(in_flight)} submission(s) being graded "
+                          "(Ctrl-C again to abandon them); the rest is graded by the next run.")
+                try:
+                    collect(cf.as_completed(list(in_flight)), bar)
+                except KeyboardInterrupt:
+                    abandon = True
+    finally:
+        bar.close()
+        backend.close(abandon=abandon)
+    report.seconds = time.monotonic() - started
+    return report
