@@ -35,6 +35,7 @@ import hashlib
 import io
 import json
 import os
+import secrets
 import shutil
 import tempfile
 import time
@@ -247,7 +248,7 @@ def grade_submission(sub: Submission, config: SandboxConfig = SandboxConfig(),
     job = {"cells": [dataclasses.asdict(c) for c in plan.run],
            "exercises": [{"name": n, "cases": [c.to_plain() for c in cases[n]]} for n in order],
            "notebook_dir": f"notebooks/{_safe_name(sub.assignment)}",
-           "max_output": config.max_output_bytes}
+           "max_output": config.max_output_bytes, "max_array_bytes": config.max_response_mb * 2**20 // 2}
     run, response, fatal, iso_notes = _run_with_retries(sub, nb, job, config)
 
     cell_reports: list[CellReport] = []
@@ -369,8 +370,9 @@ def _run_with_retries(sub: Submission, nb, job: dict, config: SandboxConfig):
                 budget = deadline - time.monotonic()
                 if budget <= 0.2:
                     break
-                _write_job(workdir, {**job, "plan": plan.to_json(), "skip": sorted(fatal)})
-                run = run_job(Path(workdir), config, uid=uid, budget=budget)
+                token = secrets.token_hex(16)
+                _write_job(workdir, {**job, "plan": plan.to_json(), "skip": sorted(fatal), "token": token})
+                run = run_job(Path(workdir), config, uid=uid, budget=budget, token=token)
                 iso_notes = run.notes or iso_notes
                 if run.leftovers:
                     iso_notes.append(f"processes {run.leftovers} survived the worker")

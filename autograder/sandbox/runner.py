@@ -53,7 +53,7 @@ def worker_env(workdir: str) -> dict:
     }
 
 
-def run_job(workdir: Path, config: SandboxConfig, *, uid: int | None, budget: float) -> WorkerRun:
+def run_job(workdir: Path, config: SandboxConfig, *, uid: int | None, budget: float, token: str = "") -> WorkerRun:
     """Run the worker on ``workdir`` (already holding job.json/job.npz) within ``budget`` seconds."""
     workdir = str(workdir)
     for name in RESPONSE_STEMS:  # never read a response left by an earlier attempt
@@ -116,7 +116,7 @@ def run_job(workdir: Path, config: SandboxConfig, *, uid: int | None, budget: fl
                     text = line.decode("utf-8", "replace")
                     if text.startswith("step "):
                         step, step_started = text[5:].strip()[:200], time.monotonic()
-                    elif text == "done":
+                    elif text == f"done {token}":
                         finished = True
                         step = "done"
                     elif text.startswith("note "):

@@ -120,6 +120,7 @@ def main(argv: list[str]) -> int:
     workdir = argv[1]
     PROGRESS_FD = int(argv[2]) if len(argv) > 2 else PROGRESS_FD
     job = _read_job(workdir)
+    token = str(job.pop("token", ""))  # proves "done" comes from this code, not from a learner writing to fd 3
     from autograder.sandbox.isolation import ConfinePlan, confine
 
     _progress("step setup")
@@ -176,6 +177,7 @@ def main(argv: list[str]) -> int:
                           "error_type": _exc_type(error)})
 
     namespace = shell.user_ns
+    budget = [int(job.get("max_array_bytes", 16 << 20))]  # bytes of arrays still allowed in the answer
     exercises_out = {}
     for ex in job["exercises"]:
         name = ex["name"]
@@ -196,7 +198,7 @@ def main(argv: list[str]) -> int:
                 sys.stdout, sys.stderr = real_stdout, real_stderr
             if os.getpid() != MAIN_PID:
                 os._exit(0)
-            observations.append(obs)
+            observations.append(_bounded(obs, budget))
         exercises_out[name] = observations
 
     _progress("step respond")
@@ -210,8 +212,26 @@ def main(argv: list[str]) -> int:
         np.savez(fh, **arrays)
     os.replace(tmp + ".npz", os.path.join(workdir, "response.npz"))
     os.replace(tmp + ".json", os.path.join(workdir, "response.json"))
-    _progress("done")
+    _progress("done " + token)
     os._exit(0)  # no atexit hooks, no lingering learner threads
+
+
+def _bounded(node, budget: list[int]):
+    """Replace arrays beyond the answer's byte budget by a ``truncated`` node (a huge returned array costs the
+    exercise that returned it, not the whole answer)."""
+    import numpy as np
+
+    if type(node) is dict:
+        if node.get("t") == "ndarray" and type(node.get("v")) is np.ndarray:
+            size = node["v"].nbytes
+            if size > budget[0]:
+                return {"t": "truncated", "why": f"an array of {size} bytes is too large to check"}
+            budget[0] -= size
+            return node
+        return {k: _bounded(v, budget) for k, v in node.items()}
+    if type(node) is list:
+        return [_bounded(v, budget) for v in node]
+    return node
 
 
 def _exc_type(exc: BaseException | None) -> str | None:

@@ -1,0 +1,5 @@
+"""A correct submission: full marks (the baseline every other case is compared with)."""
+
+
+EXPECTED = {
+}

@@ -1,0 +1,240 @@
+"""The sandbox grader against the adversarial corpus (tests/autograder/adversarial/, one submission per case).
+
+The whole class is graded in ONE call of ``grade_submissions`` (module fixture), as an instructor would; each
+case then asserts its exact outcome: status and score of every exercise. Other tests check what no single case
+can: nobody else's grade moved, no process survived, nothing was written where it must not be, the feedback
+reveals nothing hidden and escapes learner text.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import importlib.util
+import os
+import socket
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.sandbox import SandboxConfig, grade_submissions
+from autograder.sandbox.config import STATUSES
+from autograder.sandbox.isolation import processes_of_uid, running_as_root
+from autograder.sandbox.notebook import released_version
+
+pytestmark = pytest.mark.filterwarnings("ignore:Non-unique cell id")
+
+HERE = Path(__file__).parent
+CORPUS = HERE / "adversarial"
+sys.path.insert(0, str(CORPUS))
+import _course  # noqa: E402
+
+CASES = sorted(p.stem for p in CORPUS.glob("*.py") if not p.name.startswith("_"))
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def _load_case(name):
+    spec = importlib.util.spec_from_file_location(f"adversarial_{name}", CORPUS / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _build_class(root: Path, cases, ctx_extra=None):
+    source_dir = root / "course" / "source"
+    (source_dir / _course.ASSIGNMENT).mkdir(parents=True)
+    src_path = source_dir / _course.ASSIGNMENT / f"{_course.ASSIGNMENT}.ipynb"
+    src = _course.source_notebook()
+    nbformat.write(src, src_path)
+    released = released_version(src)
+    gradebook = root / "course" / "gradebook.db"
+    gradebook.write_bytes(b"SQLite format 3\x00 (stand-in gradebook)")
+    submitted = root / "submitted"
+    out = root / "out"
+    victim = submitted / "honest" / _course.ASSIGNMENT / f"{_course.ASSIGNMENT}.ipynb"
+    import course_lib
+
+    ctx = {"OUT_DIR": str(out), "SUBMITTED": str(submitted), "VICTIM": str(victim), "SOURCE": str(src_path),
+           "GRADEBOOK": str(gradebook), "COURSE_LIB": str(Path(course_lib.__file__).parent), "PROJECT": str(PROJECT),
+           **(ctx_extra or {})}
+
+    def fill(text):
+        for key, value in ctx.items():
+            text = text.replace(f"@{key}@", repr(value) if key != "PORT" else str(value))
+        return text
+
+    symlinks = []
+    for name in cases:
+        mod = _load_case(name)
+        nb = _course.honest_submission(released)
+        for cell in nb.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if gid in getattr(mod, "SOLUTIONS", {}) and cell.metadata["nbgrader"].get("solution"):
+                cell.source = fill(mod.SOLUTIONS[gid])
+        for gid, code in getattr(mod, "INSERT_AFTER", {}).items():
+            pos = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+            nb.cells.insert(pos + 1, nbformat.v4.new_code_cell(fill(code)))
+        if hasattr(mod, "edit"):
+            mod.edit(nb, ctx)
+        folder = submitted / name / _course.ASSIGNMENT
+        folder.mkdir(parents=True)
+        path = folder / f"{_course.ASSIGNMENT}.ipynb"
+        if getattr(mod, "NO_NOTEBOOK", False):
+            continue
+        if getattr(mod, "SYMLINK_TO_VICTIM", False):
+            symlinks.append(path)
+            continue
+        data = nbformat.writes(nb).encode("utf-8")
+        if hasattr(mod, "raw"):
+            data = mod.raw(data, ctx)
+        path.write_bytes(data)
+    for path in symlinks:
+        path.symlink_to(victim)
+    return source_dir, submitted, out, gradebook, victim
+
+
+CONFIG = dict(timeout=30, step_timeout=2.5, memory_mb=1024)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("sandbox")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    source_dir, submitted, out, gradebook, victim = _build_class(
+        root, CASES, {"PORT": listener.getsockname()[1]})
+    before = {"victim": _sha(victim), "gradebook": _sha(gradebook), "source": _sha(
+        source_dir / _course.ASSIGNMENT / f"{_course.ASSIGNMENT}.ipynb")}
+    config = SandboxConfig(source_dir=source_dir, hide_paths=(gradebook.parent,), **CONFIG)
+    results = grade_submissions(submitted, out, config, provider=_course.provider())
+    listener.close()
+    rows = {}
+    with open(out / "grades.csv", newline="") as fh:
+        for row in csv.DictReader(fh):
+            rows.setdefault(row["student_id"], {})[row["exercise"]] = row
+    return {"results": results, "rows": rows, "out": out, "victim": victim, "gradebook": gradebook,
+            "source": source_dir / _course.ASSIGNMENT / f"{_course.ASSIGNMENT}.ipynb", "before": before,
+            "config": config}
+
+
+def _expected(name):
+    mod = _load_case(name)
+    want = {}
+    for ex, pts in _course.POINTS.items():
+        exp = mod.EXPECTED.get(ex, "passed")
+        if isinstance(exp, (list, tuple)):
+            want[ex] = (exp[0], float(exp[1]))
+        else:
+            want[ex] = (exp, float(pts) if exp == "passed" else 0.0)
+    return want
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_corpus_case_gets_its_exact_outcome(graded, case):
+    rows = graded["rows"][case]
+    got = {ex: (rows[ex]["status"], float(rows[ex]["score"])) for ex in _course.POINTS}
+    messages = {ex: rows[ex]["message"] for ex in _course.POINTS}
+    assert got == _expected(case), messages
+    for ex, pts in _course.POINTS.items():
+        assert float(rows[ex]["max_score"]) == pts
+        assert rows[ex]["message"].strip()
+
+
+def test_grades_csv_has_the_documented_columns_and_statuses(graded):
+    with open(graded["out"] / "grades.csv", newline="") as fh:
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames == ["student_id", "assignment", "notebook", "exercise", "score", "max_score",
+                                     "status", "message"]
+        rows = list(reader)
+    assert len(rows) == len(CASES) * len(_course.POINTS)
+    assert {r["status"] for r in rows} <= set(STATUSES)
+
+
+def test_nobody_else_was_touched(graded):
+    assert _sha(graded["victim"]) == graded["before"]["victim"]
+    assert _sha(graded["gradebook"]) == graded["before"]["gradebook"]
+    assert _sha(graded["source"]) == graded["before"]["source"]
+    assert not (graded["out"] / "pwned.txt").exists()
+    assert "pwned" not in (graded["out"] / "grades.csv").read_text()
+
+
+def test_no_process_survives(graded):
+    config = graded["config"]
+    if running_as_root():
+        for uid in range(config.uid_base, config.uid_base + 32):
+            assert processes_of_uid(uid) == [], uid
+    me = os.getpid()
+    for pid in (int(p) for p in os.listdir("/proc") if p.isdigit()):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        assert pid == me or (b"autograder.sandbox.worker" not in cmd and b"sleep 1000" not in cmd), cmd
+
+
+def test_feedback_per_student_reveals_nothing_hidden_and_escapes_learner_text(graded):
+    out = graded["out"]
+    source_text = graded["source"].read_text()
+    secrets = ["BEGIN HIDDEN TESTS", "check_hidden", "BEGIN SOLUTION", "tanh(0.5 * z))\n    ### END"]
+    for case in CASES:
+        md = (out / "feedback" / case / "feedback.md").read_text()
+        html = (out / "feedback" / case / "feedback.html").read_text()
+        for text in (md, html):
+            for secret in secrets:
+                assert secret not in text, (case, secret)
+            assert "course_lib" not in text or case == "import_answer_key"
+        assert "BEGIN HIDDEN" in source_text  # the secret really exists
+    html = (out / "feedback" / "crafted_message" / "feedback.html").read_text()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    md = (out / "feedback" / "crafted_message" / "feedback.md").read_text()
+    assert "\n| count_quadratic_terms | 1 / 1 | passed |" not in md  # fenced as an indented block
+
+
+def test_feedback_explains_failures_with_the_misconception_hint(graded):
+    md = (graded["out"] / "feedback" / "monkeypatch_numpy" / "feedback.md").read_text()
+    assert "### `sigmoid`: failed" in md
+    honest = (graded["out"] / "feedback" / "honest" / "feedback.md").read_text()
+    assert "5 / 5" in honest
+
+
+def test_hidden_inputs_do_not_reach_the_feedback(graded):
+    import numpy as np
+
+    from autograder.sandbox.judging import case_seed
+
+    for case in ("monkeypatch_numpy", "always_equal", "mutating_inputs"):
+        md = (graded["out"] / "feedback" / case / "feedback.md").read_text()
+        for ex, gen in (("sigmoid", _course._cases_sigmoid), ("neuron_output", _course._cases_neuron)):
+            cases = gen(np.random.default_rng(case_seed(case, _course.ASSIGNMENT, ex)))
+            for c in cases:
+                for arg in c.args:
+                    values = np.atleast_1d(arg.get("v", 0.0)).ravel()[:3] if arg["t"] == "ndarray" else []
+                    for v in values:
+                        if abs(v) not in (0.0, 1000.0):
+                            assert f"{v:.6g}" not in md, (case, v)
+
+
+def test_results_are_written_per_submission_for_resumable_runs(graded):
+    from autograder.sandbox.grading import SubmissionResult
+    import json
+
+    files = sorted((graded["out"] / "results").rglob("*.json"))
+    assert len(files) == len(CASES)
+    res = SubmissionResult.from_json(json.loads(files[0].read_text()))
+    assert len(res.key) == 64 and res.rows
+
+
+def test_isolation_layers_are_reported_when_refused(graded):
+    notes = {n for r in graded["results"] for n in r.isolation}
+    if running_as_root():
+        assert notes == set(), notes  # every layer worked on this machine
+    else:
+        assert any("not root" in n for n in notes)
