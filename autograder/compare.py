@@ -507,7 +507,7 @@ def judge(check: Check, case: Case, observed: dict, expected: dict,
     if check.purity and observed.get("mutated"):
         names = ", ".join(_arg_name(check, p) for p in observed["mutated"])
         return _fail(check, case, f"your function changed its input ({names}) in place; it must leave its inputs "
-                     "unchanged and return new values.", _mutant_hint(check, observed, expected, mutants)
+                     "unchanged and return new values.", _purity_hint(mutants)
                      or "work on a copy (x.copy()) or build new arrays instead of assigning into the inputs", notes)
     if err:  # expected exception raised
         return Result(name, True, float(check.points), float(check.points), "passed", "", tuple(notes))
@@ -543,8 +543,15 @@ def _mutant_hint(check: Check, observed: dict, expected: dict, mutants: Sequence
         if not hint:
             continue
         try:
-            if values_match(mobs, observed, check) and not values_match(mobs, expected, check):
+            if values_match(mobs, observed, check) and not values_match(expected, mobs, check):
                 return hint
         except Exception:  # a malformed observation never crashes the judge
             continue
+    return ""
+
+
+def _purity_hint(mutants) -> str:
+    for hint, mobs in mutants:
+        if hint and mobs.get("mutated"):
+            return hint
     return ""

@@ -48,7 +48,7 @@ MAX_STDOUT = 4000
 
 
 class _Capture:
-    """Collect warnings and printed text of learner calls; force numpy floating errors to be warnings."""
+    """Collect warnings and printed text of learner calls; report numpy overflow/divide/invalid as warnings."""
 
     def __init__(self) -> None:
         self.warnings: list[str] = []
@@ -56,7 +56,7 @@ class _Capture:
 
     @contextlib.contextmanager
     def __call__(self):
-        with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"), \
+        with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"), \
                 contextlib.redirect_stdout(self.out), contextlib.redirect_stderr(self.out):
             warnings.simplefilter("always")
             try:
@@ -222,48 +222,35 @@ def probe_mlp(fn: Callable, case: Case, tmpdir: str) -> dict:
     X, y = materialize(case.options["X"]), materialize(case.options["y"])
     coefs = [materialize(c) for c in case.options["coefs"]]
     intercepts = [materialize(c) for c in case.options["intercepts"]]
-    _, ferr = _safe_call(cap, start_mlp_from, est, X, y, coefs, intercepts)
+    fitted, ferr = _safe_call(cap, start_mlp_from, est, X, y, coefs, intercepts)
     if ferr is not None:
         out["fit_error"] = ferr
     else:
-        out["loss_curve"] = encode(np.asarray(est.loss_curve_, dtype=float))
-        out["n_iter"] = encode(int(est.n_iter_))
-        out["coefs"] = encode([np.array(c, dtype=float) for c in est.coefs_])
+        out["loss_curve"] = encode(np.asarray(fitted.loss_curve_, dtype=float))
+        out["n_iter"] = encode(int(fitted.n_iter_))
     return _observation({"t": "probe", "v": out}, None, cap, (), time.perf_counter() - t0)
 
 
 def start_mlp_from(est, X, y, coefs, intercepts):
-    """Fit a scikit-learn MLPClassifier starting from the given weights (harness, not an exercise answer).
+    """Fit a clone of a scikit-learn MLPClassifier starting from the given weights (harness, not an answer).
 
-    One zero-iteration initialisation creates sklearn's internal state; the weights are then replaced and the
-    estimator refitted with warm_start so that it keeps them.
+    One ``partial_fit`` creates sklearn's fitted state; the weights are then replaced, the priming epoch is
+    forgotten, and ``fit`` with warm_start continues from those weights for max_iter epochs.
     """
     from sklearn.base import clone
     from sklearn.exceptions import ConvergenceWarning
-    max_iter = est.get_params()["max_iter"]
-    warm = est.get_params()["warm_start"]
-    init = clone(est).set_params(max_iter=1, warm_start=False)
+    started = clone(est).set_params(warm_start=True)
+    started.partial_fit(X, y, classes=np.array([0, 1]))
+    started.coefs_ = [np.array(c, dtype=float, copy=True) for c in coefs]
+    started.intercepts_ = [np.array(c, dtype=float, copy=True) for c in intercepts]
+    started.loss_curve_ = []
+    started.best_loss_ = np.inf
+    started.n_iter_ = 0
+    started.t_ = 0
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        init.fit(X, y)
-    est.set_params(warm_start=True)
-    for attr in ("_label_binarizer", "classes_", "n_outputs_", "n_layers_", "out_activation_", "_best_coefs",
-                 "_best_intercepts", "n_features_in_"):
-        if hasattr(init, attr):
-            setattr(est, attr, getattr(init, attr))
-    est.coefs_ = [np.array(c, dtype=float, copy=True) for c in coefs]
-    est.intercepts_ = [np.array(c, dtype=float, copy=True) for c in intercepts]
-    est.loss_curve_ = []
-    est.n_iter_ = 0
-    est.t_ = 0
-    est.best_loss_ = np.inf
-    est._no_improvement_count = 0
-    est.validation_scores_ = None
-    est.best_validation_score_ = None
-    est.set_params(max_iter=max_iter)
-    est.fit(X, y)
-    est.set_params(warm_start=warm)
-    return est
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        started.fit(X, y)
+    return started
 
 
 PROBES: dict[str, Callable[[Any, Case, str], dict]] = {

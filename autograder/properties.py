@@ -385,40 +385,46 @@ def judge_mlp(check: Check, case: Case, observed: dict, expected: dict):
         return f"make_equivalent_mlp returned an object of type {t}; an unfitted sklearn MLPClassifier is expected.", \
             "", []
     hidden, lr, iterations, n_samples = (a["v"] for a in case.args)
-    p = {k: it for k, it in zip(v["params"]["keys"], v["params"]["values"])} if v["params"].get("t") == "dict" else {}
+    if "fit_error" in v:
+        e = v["fit_error"]
+        return f"fitting the estimator from the given weights raised {e['type']}: {e['message']}", \
+            _mlp_param_hint(v, hidden, lr, iterations, n_samples), []
+    lc, elc = v.get("loss_curve", {}), ev.get("loss_curve", {})
+    lo, le = _arr(lc), _arr(elc)
+    if lo is not None and le is not None and lo.shape[0] < le.shape[0]:
+        problem = f"training stopped after {lo.shape[0]} of {le.shape[0]} iterations."
+    else:
+        problem, _ = compare(elc, lc, 1e-6, 1e-10, path="loss_curve_")
+    if problem:
+        hint = _mlp_param_hint(v, hidden, lr, iterations, n_samples)
+        return f"started from the same weights, its loss curve does not follow NeuralNet's: {problem}", hint, []
+    return None, "", []
+
+
+def _mlp_param_hint(v: dict, hidden, lr, iterations, n_samples) -> str:
+    """Name the first hyperparameter that makes sklearn's trajectory differ from NeuralNet's."""
+    p = dict(zip(v["params"]["keys"], v["params"]["values"])) if v.get("params", {}).get("t") == "dict" else {}
     val = {k: it.get("v") for k, it in p.items()}
     hls = p.get("hidden_layer_sizes", {})
     sizes = [it.get("v") for it in hls.get("items", [])] if hls.get("t") in ("tuple", "list") else [hls.get("v")]
+    batch_ok = val.get("batch_size") == n_samples or (val.get("batch_size") == "auto" and n_samples <= 200)
+    stop_ok = val.get("tol") in (0, 0.0) or (val.get("n_iter_no_change") or 0) >= iterations
     checks = [
-        (val.get("activation") == "logistic", f"activation={val.get('activation')!r}", HINTS["mlp_activation"]),
-        (val.get("solver") == "sgd", f"solver={val.get('solver')!r}", HINTS["mlp_solver"]),
-        (val.get("alpha") in (0, 0.0), f"alpha={val.get('alpha')!r}", HINTS["mlp_alpha"]),
-        (val.get("momentum") in (0, 0.0), f"momentum={val.get('momentum')!r}", HINTS["mlp_momentum"]),
-        (val.get("batch_size") == n_samples, f"batch_size={val.get('batch_size')!r}", HINTS["mlp_batch"]),
-        (sizes == [hidden], f"hidden_layer_sizes={sizes!r}", f"one hidden layer of {hidden} units: "
-                                                            f"hidden_layer_sizes=({hidden},)"),
-        (val.get("learning_rate_init") == lr, f"learning_rate_init={val.get('learning_rate_init')!r}",
-         "learning_rate_init is our learning_rate"),
-        (val.get("learning_rate") == "constant", f"learning_rate={val.get('learning_rate')!r}",
-         "keep the step size constant: learning_rate='constant'"),
-        (val.get("max_iter") == iterations, f"max_iter={val.get('max_iter')!r}", "max_iter is our iterations"),
+        (val.get("solver") == "sgd", HINTS["mlp_solver"]),
+        (val.get("activation") == "logistic", HINTS["mlp_activation"]),
+        (val.get("alpha") in (0, 0.0), HINTS["mlp_alpha"]),
+        (val.get("momentum") in (0, 0.0), HINTS["mlp_momentum"]),
+        (batch_ok, HINTS["mlp_batch"]),
+        (sizes == [hidden], f"one hidden layer of {hidden} units: hidden_layer_sizes=({hidden},)"),
+        (val.get("learning_rate_init") == lr, "learning_rate_init is our learning_rate"),
+        (val.get("learning_rate") == "constant", "keep the step size constant: learning_rate='constant'"),
+        (val.get("max_iter") == iterations, "max_iter is our iterations"),
+        (stop_ok, HINTS["mlp_stop"]),
     ]
-    for ok, got, hint in checks:
+    for ok, hint in checks:
         if not ok:
-            return f"the MLPClassifier does not follow NeuralNet's full-batch gradient descent ({got}).", hint, []
-    if "fit_error" in v:
-        e = v["fit_error"]
-        return f"fitting the estimator from the given weights raised {e['type']}: {e['message']}", "", []
-    lc = v.get("loss_curve", {})
-    elc = ev.get("loss_curve", {})
-    lo, le = _arr(lc), _arr(elc)
-    if lo is not None and le is not None and lo.shape[0] < le.shape[0]:
-        return (f"training stopped after {lo.shape[0]} of {le.shape[0]} iterations (early stopping by tol).",
-                HINTS["mlp_stop"], [])
-    problem, _ = compare(elc, lc, 1e-6, 1e-10, path="loss_curve_")
-    if problem:
-        return f"started from the same weights, its loss curve differs from NeuralNet's: {problem}", "", []
-    return None, "", []
+            return hint
+    return ""
 
 
 JUDGES = {

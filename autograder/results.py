@@ -148,5 +148,13 @@ def combine(exercise: str, max_score: float, results: list[Result]) -> Result:
         return Result(exercise, True, float(max_score), float(max_score),
                       f"all {n} case{'s' if n != 1 else ''} passed", "", notes)
     with_hint = [r for r in failed if r.hint]
-    first = with_hint[0] if with_hint else failed[0]
+    if with_hint:
+        # the hint that explains most failing cases wins (a case like m = 1 can match several misconceptions)
+        counts = {}
+        for r in with_hint:
+            counts[r.hint] = counts.get(r.hint, 0) + 1
+        best = max(counts.values())
+        first = next(r for r in with_hint if counts[r.hint] == best)
+    else:
+        first = failed[0]
     return replace(first, exercise=exercise, passed=False, score=0.0, max_score=float(max_score), notes=notes)

@@ -1,0 +1,284 @@
+"""03_backpropagation: binary_cross_entropy, backward_propagation, numerical_gradient, relative_error,
+update_params."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..encode import function_arg
+from ..results import Case
+from . import A, ExerciseSpec, Mutant, S
+from ._gen import enc_dict, labels, network_shapes, params_for
+
+ASSIGNMENT = "03_backpropagation"
+
+
+# ----- binary_cross_entropy -------------------------------------------------------------------------------------
+
+def bce_cases(rng):
+    cases = []
+    for label, m in (("m = 1", 1), ("random", int(rng.integers(4, 20))), ("random", int(rng.integers(20, 60)))):
+        Y = labels(rng, m)
+        cases.append(Case(f"{label} (m = {m})", (A(Y), A(rng.uniform(0.02, 0.98, (m, 1))))))
+    m = int(rng.integers(4, 10))
+    Y = labels(rng, m)
+    cases.append(Case("h exactly 0 or 1, all correct", (A(Y), A(Y.copy())),
+                      options={"rule": "finite_between", "lo": 0.0, "hi": 1e-5,
+                               "why": "every prediction is certain and right, so the cost is (almost) 0; clipping "
+                                      "h keeps it finite"}))
+    # one certain and WRONG prediction: the value depends on the clipping constant; accept any sensible clipping
+    m = int(rng.integers(4, 10))
+    Y = labels(rng, m)
+    h = rng.uniform(0.05, 0.95, (m, 1))
+    h[0, 0] = 1.0  # Y[0] = 0: confidently wrong
+    rest = -np.sum(Y[1:] * np.log(h[1:]) + (1 - Y[1:]) * np.log(1 - h[1:]))
+    lo, hi = (rest + -math.log(1e-5)) / m, (rest + -math.log(1e-17)) / m
+    cases.append(Case("h exactly 1 where Y = 0", (A(Y), A(h)),
+                      options={"rule": "finite_between", "lo": lo, "hi": hi,
+                               "why": "clip h to [eps, 1 - eps] with a small eps (e.g. 1e-15) before the log"}))
+    return cases
+
+
+def _bce_terms(Y, h):
+    hc = np.clip(np.asarray(h, float), 1e-15, 1 - 1e-15)
+    return np.asarray(Y, float) * np.log(hc) + (1 - np.asarray(Y, float)) * np.log(1 - hc)
+
+
+def _bce_no_clip(Y, h):
+    with np.errstate(all="ignore"):
+        return float(-np.mean(Y * np.log(h) + (1 - Y) * np.log(1 - h)))
+
+
+BINARY_CROSS_ENTROPY = ExerciseSpec(
+    "binary_cross_entropy", ASSIGNMENT, 2, "course_lib.losses:binary_cross_entropy", bce_cases,
+    mutants=(
+        Mutant("no_minus", "the cost is MINUS the mean log-likelihood: it is positive, and smaller is better",
+               lambda Y, h: float(np.mean(_bce_terms(Y, h)))),
+        Mutant("sum", "the cost is the MEAN over the batch, not the sum (divide by m)",
+               lambda Y, h: float(-np.sum(_bce_terms(Y, h)))),
+        Mutant("one_term", "both terms are needed: Y log h + (1 - Y) log(1 - h)",
+               lambda Y, h: float(-np.mean(np.asarray(Y) * np.log(np.clip(h, 1e-15, 1))))),
+        Mutant("inverted", "label 1 goes with log(h) and label 0 with log(1 - h)",
+               lambda Y, h: float(-np.mean(_bce_terms(1 - np.asarray(Y, float), h)))),
+        Mutant("matrix", "Y.T @ np.log(h) is a (1, 1) array: return a float (np.mean(...) or .item())",
+               lambda Y, h: -(np.asarray(Y).T @ np.log(np.clip(h, 1e-15, 1 - 1e-15))
+                              + (1 - np.asarray(Y)).T @ np.log(1 - np.clip(h, 1e-15, 1 - 1e-15))) / len(Y)),
+        Mutant("no_clip", "log(0) is -inf (and 0 * -inf is nan): clip h to [eps, 1 - eps] before the logs",
+               _bce_no_clip),
+    ),
+    arg_names=("Y", "h"), rtol=1e-9, atol=1e-12,
+)
+
+
+# ----- backward_propagation -------------------------------------------------------------------------------------
+
+def backward_cases(rng):
+    from course_lib.network import forward_propagation
+    cases = []
+    for label, m, layers in network_shapes(rng, depth_max=2):
+        X = rng.normal(0, 1, (m, layers[0]))
+        Y = labels(rng, m)
+        params = params_for(rng, layers)
+        _, cache = forward_propagation(X, params)
+        cases.append(Case(f"{label}: layers {layers}, m = {m}",
+                          (A(X), A(Y), enc_dict(params), enc_dict(cache))))
+    return cases
+
+
+def _backward_variant(X, Y, params, cache, scale=None, sign=1.0, no_deriv=False, transpose=False,
+                      db_keepdims=False, db_unsummed=False):
+    X, Y = np.asarray(X, float), np.asarray(Y, float)
+    m = X.shape[0]
+    A1, A2 = cache["A1"], cache["A2"]
+    dZ2 = sign * (A2 - Y) / (m if scale is None else scale)
+    dA1 = dZ2 @ params["theta_2"].T
+    dZ1 = dA1 if no_deriv else dA1 * A1 * (1 - A1)
+    grads = {}
+    for l, (dZ, Aprev) in ((1, (dZ1, X)), (2, (dZ2, A1))):
+        dtheta = Aprev.T @ dZ
+        grads[f"dtheta_{l}"] = dtheta.T if transpose else dtheta
+        grads[f"db{l}"] = dZ if db_unsummed else dZ.sum(axis=0, keepdims=db_keepdims)
+    return {k: grads[k] for k in ("dtheta_1", "db1", "dtheta_2", "db2")}
+
+
+BACKWARD_PROPAGATION = ExerciseSpec(
+    "backward_propagation", ASSIGNMENT, 4, "course_lib.network:backward_propagation", backward_cases,
+    mutants=(
+        Mutant("summed", "your gradients are m times too large: the cost is a MEAN, so dZ_L = (h - Y) / m "
+                         "(average over the batch)", lambda X, Y, p, c: _backward_variant(X, Y, p, c, scale=1.0)),
+        Mutant("sign", "the signs are flipped (that is gradient ascent): dZ_L = h - Y, not Y - h",
+               lambda X, Y, p, c: _backward_variant(X, Y, p, c, sign=-1.0)),
+        Mutant("no_sigmoid_derivative", "dZ1 = dA1 * sigmoid'(Z1) = dA1 * A1 * (1 - A1): the sigmoid's "
+                                        "derivative is missing", lambda X, Y, p, c: _backward_variant(
+                                            X, Y, p, c, no_deriv=True)),
+        Mutant("transposed", "dtheta_l = A_{l-1}.T @ dZ_l has the shape of theta_l (n_{l-1}, n_l); yours is "
+                             "transposed", lambda X, Y, p, c: _backward_variant(X, Y, p, c, transpose=True)),
+        Mutant("db_keepdims", "db_l has the shape of b_l, (n_l,): sum over the samples without keepdims",
+               lambda X, Y, p, c: _backward_variant(X, Y, p, c, db_keepdims=True)),
+        Mutant("db_unsummed", "db_l sums dZ_l over the samples (axis=0)",
+               lambda X, Y, p, c: _backward_variant(X, Y, p, c, db_unsummed=True)),
+    ),
+    arg_names=("X", "Y", "params", "cache"), rtol=1e-6, atol=1e-10,
+)
+
+
+# ----- numerical_gradient ---------------------------------------------------------------------------------------
+
+def numgrad_cases(rng):
+    cases = []
+    for label, shape in (("x of shape (1, 1)", (1, 1)), ("x of shape (4,)", (4,)), ("x of shape (2, 3)", (2, 3))):
+        f = function_arg("sin_quad", w=rng.uniform(0.5, 2.0, shape), v=rng.uniform(0.5, 2.0, shape))
+        cases.append(Case(f"f(x) = sum(sin(w x)) + ...; {label}", (f, A(rng.normal(0, 1, shape)), S(1e-5))))
+    n = int(rng.integers(2, 5))
+    X = rng.normal(0, 1, (12, n))
+    y = np.where(rng.random(12) < 0.5, -1.0, 1.0)
+    cases.append(Case(f"logistic loss of theta ({n},)", (function_arg("logistic", X=X, y=y),
+                                                        A(rng.normal(0, 1, n)), S(1e-5))))
+    cases.append(Case("cubic f, default eps", (function_arg("cubic", a=rng.uniform(-1, 1, (3,))),
+                                               A(rng.normal(0, 1, 3)))))
+    return cases
+
+
+def _numgrad_forward(f, x, eps=1e-5):
+    x = np.array(x, dtype=float)
+    g, fx = np.zeros_like(x), f(x)
+    for i in np.ndindex(x.shape):
+        xp = x.copy()
+        xp[i] += eps
+        g[i] = (f(xp) - fx) / eps
+    return g
+
+
+def _numgrad_scaled(f, x, eps=1e-5, div=1.0):
+    x = np.array(x, dtype=float)
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        xp, xm = x.copy(), x.copy()
+        xp[i] += eps
+        xm[i] -= eps
+        g[i] = (f(xp) - f(xm)) / (div * eps)
+    return g
+
+
+def _numgrad_in_place(f, x, eps=1e-5):
+    g = np.zeros_like(x, dtype=float)
+    for i in np.ndindex(x.shape):
+        x[i] += eps
+        fp = f(x)
+        x[i] -= 2 * eps
+        fm = f(x)
+        x[i] += eps
+        g[i] = (fp - fm) / (2 * eps)
+    return g
+
+
+NUMERICAL_GRADIENT = ExerciseSpec(
+    "numerical_gradient", ASSIGNMENT, 2, "course_lib.gradcheck:numerical_gradient", numgrad_cases,
+    mutants=(
+        Mutant("forward", "use CENTRAL differences (f(x + eps) - f(x - eps)) / (2 eps): forward differences are "
+                          "only accurate to O(eps)", _numgrad_forward),
+        Mutant("eps_not_2eps", "the central difference divides by 2 * eps (the distance between x - eps and "
+                               "x + eps); your gradient is twice too large",
+               lambda f, x, eps=1e-5: _numgrad_scaled(f, x, eps, 1.0)),
+        Mutant("in_place", "x must be unchanged afterwards: adding and subtracting eps in place does not restore "
+                           "it exactly in floating point; perturb a copy, or save x[i] and put it back",
+               _numgrad_in_place),
+    ),
+    purity=True, arg_names=("f", "x", "eps"), rtol=1e-7, atol=1e-8,
+)
+
+
+# ----- relative_error -------------------------------------------------------------------------------------------
+
+def relerr_cases(rng):
+    shape = (int(rng.integers(2, 5)), int(rng.integers(2, 5)))
+    a = rng.normal(0, 1, shape)
+    v = rng.normal(0, 1, int(rng.integers(2, 9)))
+    return [
+        Case("random matrices", (A(a), A(rng.normal(0, 1, shape)))),
+        Case("close vectors", (A(v), A(v + rng.normal(0, 1e-6, v.shape)))),
+        Case("equal arrays", (A(a), A(a.copy())))
+        , Case("both zero", (A(np.zeros(shape)), A(np.zeros(shape)))),
+        Case("one zero", (A(np.zeros(3)), A(rng.normal(0, 1, 3)))),
+    ]
+
+
+def _relerr_var(a, b, kind):
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    d = np.linalg.norm(a - b)
+    if kind == "no_denominator":
+        return float(d)
+    if kind == "max":
+        den = np.max(np.abs(a)) + np.max(np.abs(b))
+        return float(np.max(np.abs(a - b)) / den) if den else 0.0
+    if kind == "no_zero_guard":
+        with np.errstate(all="ignore"):
+            return float(d / (np.linalg.norm(a) + np.linalg.norm(b)))
+    if kind == "norm_of_sum":
+        s = np.linalg.norm(a + b)
+        return float(d / s) if s else 0.0
+    raise ValueError(kind)
+
+
+RELATIVE_ERROR = ExerciseSpec(
+    "relative_error", ASSIGNMENT, 1, "course_lib.gradcheck:relative_error", relerr_cases,
+    mutants=(
+        Mutant("no_denominator", "divide by ||a|| + ||b||: the relative error is scale-free",
+               lambda a, b: _relerr_var(a, b, "no_denominator")),
+        Mutant("max", "use the Frobenius norm (np.linalg.norm of the whole array), not the largest entry",
+               lambda a, b: _relerr_var(a, b, "max")),
+        Mutant("no_zero_guard", "when a and b are both zero the relative error is 0.0 (avoid 0 / 0 = nan)",
+               lambda a, b: _relerr_var(a, b, "no_zero_guard")),
+        Mutant("norm_of_sum", "the denominator is ||a|| + ||b||, not ||a + b||",
+               lambda a, b: _relerr_var(a, b, "norm_of_sum")),
+    ),
+    arg_names=("a", "b"), rtol=1e-9, atol=1e-15,
+)
+
+
+# ----- update_params --------------------------------------------------------------------------------------------
+
+def update_cases(rng):
+    cases = []
+    for label, _, layers in network_shapes(rng):
+        params = params_for(rng, layers)
+        grads = {f"d{k}": rng.normal(0, 1, v.shape) for k, v in params.items()}
+        cases.append(Case(f"{label}: layers {layers}", (enc_dict(params), enc_dict(grads),
+                                                        S(float(np.round(rng.uniform(0.01, 2.0), 3))))))
+    return cases
+
+
+def _update_var(params, grads, lr, sign=-1.0, use_lr=True, biases=True):
+    out = {}
+    for k, v in params.items():
+        if k.startswith("b") and not biases:
+            out[k] = np.array(v, copy=True)
+        else:
+            out[k] = v + sign * (lr if use_lr else 1.0) * grads[f"d{k}"]
+    return out
+
+
+def _update_in_place(params, grads, lr):
+    for k in params:
+        params[k] -= lr * grads[f"d{k}"]
+    return params
+
+
+UPDATE_PARAMS = ExerciseSpec(
+    "update_params", ASSIGNMENT, 1, "course_lib.network:update_params", update_cases,
+    mutants=(
+        Mutant("plus", "gradient DEscent subtracts: theta - learning_rate * dtheta (with + the cost goes up)",
+               lambda p, g, lr: _update_var(p, g, lr, sign=1.0)),
+        Mutant("no_lr", "multiply each gradient by the learning rate",
+               lambda p, g, lr: _update_var(p, g, lr, use_lr=False)),
+        Mutant("no_biases", "update the biases too: b_l - learning_rate * db_l",
+               lambda p, g, lr: _update_var(p, g, lr, biases=False)),
+        Mutant("in_place", "return a NEW dict of new arrays; `params[k] -= ...` changes the caller's arrays",
+               _update_in_place),
+    ),
+    purity=True, arg_names=("params", "grads", "learning_rate"), atol=1e-12,
+)
+
+SPECS = [BINARY_CROSS_ENTROPY, BACKWARD_PROPAGATION, NUMERICAL_GRADIENT, RELATIVE_ERROR, UPDATE_PARAMS]

@@ -1,0 +1,52 @@
+"""06_cross_verification: make_equivalent_mlp (graded by behaviour: its loss curve from given weights)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..encode import encode
+from ..properties import HINTS
+from ..results import Case
+from . import ExerciseSpec, Mutant, S
+
+ASSIGNMENT = "06_cross_verification"
+
+
+def mlp_cases(rng):
+    cases = []
+    for n_samples, hidden, iterations in ((int(rng.integers(30, 80)), int(rng.integers(2, 6)), 15),
+                                          (int(rng.integers(201, 260)), int(rng.integers(3, 8)), 10)):
+        n = int(rng.integers(2, 6))
+        X = rng.normal(0, 1, (n_samples, n))
+        y = (X @ rng.normal(0, 1, n) + rng.normal(0, 0.5, n_samples) > 0).astype(np.int64)
+        y[:2] = [0, 1]
+        lr = float(np.round(rng.uniform(0.1, 1.0), 2))
+        coefs = [rng.normal(0, 1, (n, hidden)), rng.normal(0, 1, (hidden, 1))]
+        intercepts = [rng.normal(0, 1, hidden), rng.normal(0, 1, 1)]
+        cases.append(Case(f"hidden={hidden}, learning_rate={lr}, iterations={iterations}, n_samples={n_samples}",
+                          (S(hidden), S(lr), S(iterations), S(n_samples)), probe="mlp",
+                          options={"X": encode(X), "y": encode(y), "coefs": [encode(c) for c in coefs],
+                                   "intercepts": [encode(c) for c in intercepts]}))
+    return cases
+
+
+def _variant(**changes):
+    def make(hidden, learning_rate, iterations, n_samples):
+        from course_lib.sklearn_bridge import make_equivalent_mlp
+        return make_equivalent_mlp(hidden, learning_rate, iterations, n_samples).set_params(**changes)
+    return make
+
+
+MAKE_EQUIVALENT_MLP = ExerciseSpec(
+    "make_equivalent_mlp", ASSIGNMENT, 3, "course_lib.sklearn_bridge:make_equivalent_mlp", mlp_cases,
+    mutants=(
+        Mutant("alpha", HINTS["mlp_alpha"], _variant(alpha=1e-4)),
+        Mutant("momentum", HINTS["mlp_momentum"], _variant(momentum=0.9, nesterovs_momentum=True)),
+        Mutant("batch", HINTS["mlp_batch"], _variant(batch_size="auto")),
+        Mutant("activation", HINTS["mlp_activation"], _variant(activation="relu")),
+        Mutant("solver", HINTS["mlp_solver"], _variant(solver="adam")),
+    ),
+    judge_kind="mlp", arg_names=("hidden", "learning_rate", "iterations", "n_samples"),
+)
+
+SPECS = [MAKE_EQUIVALENT_MLP]

@@ -1,0 +1,127 @@
+"""02_forward_propagation: layer_forward, forward_propagation, forward_one_sample."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..results import Case
+from . import A, ExerciseSpec, Mutant
+from ._gen import enc_dict, network_shapes, params_for
+
+ASSIGNMENT = "02_forward_propagation"
+
+
+def _sig(z):
+    from course_lib.activations import sigmoid
+    return sigmoid(z)
+
+
+# ----- layer_forward --------------------------------------------------------------------------------------------
+
+def layer_cases(rng):
+    cases = []
+    for label, m, n_in, n_out in (("m = 1", 1, int(rng.integers(2, 6)), int(rng.integers(2, 6))),
+                                  ("a single unit", int(rng.integers(3, 9)), int(rng.integers(2, 6)), 1),
+                                  ("square theta", int(rng.integers(3, 9)), 4, 4),
+                                  ("random", int(rng.integers(3, 15)), int(rng.integers(2, 8)),
+                                   int(rng.integers(2, 8)))):
+        cases.append(Case(f"{label}: A_prev ({m}, {n_in}), theta ({n_in}, {n_out})",
+                          (A(rng.normal(0, 1, (m, n_in))), A(rng.normal(0, 1, (n_in, n_out))),
+                           A(rng.normal(0, 1, n_out)))))
+    cases.append(Case("large |z| (+-1e3)", (A([[1.0, -1.0]]), A([[1e3], [0.0]]), A([0.0]))))
+    return cases
+
+
+def _lin(A_prev, theta, b):
+    return np.asarray(A_prev) @ np.asarray(theta) + b
+
+
+LAYER_FORWARD = ExerciseSpec(
+    "layer_forward", ASSIGNMENT, 2, "course_lib.network:layer_forward", layer_cases,
+    mutants=(
+        Mutant("no_sigmoid", "a layer outputs A = sigmoid(Z) with Z = A_prev @ theta + b: apply the sigmoid",
+               _lin),
+        Mutant("no_bias", "add the bias b (broadcast over the rows) before the sigmoid",
+               lambda A_prev, theta, b: _sig(np.asarray(A_prev) @ np.asarray(theta))),
+        Mutant("transposed", "Z = A_prev @ theta: theta has shape (n_in, n_out), no transpose",
+               lambda A_prev, theta, b: _sig(np.asarray(A_prev) @ np.asarray(theta).T + b)),
+        Mutant("relu", "this course's layers use the sigmoid, not ReLU",
+               lambda A_prev, theta, b: np.maximum(_lin(A_prev, theta, b), 0.0)),
+    ),
+    arg_names=("A_prev", "theta", "b"), atol=1e-12,
+)
+
+
+# ----- forward_propagation --------------------------------------------------------------------------------------
+
+def forward_cases(rng):
+    cases = []
+    for label, m, layers in network_shapes(rng):
+        X = rng.normal(0, 1, (m, layers[0]))
+        cases.append(Case(f"{label}: layers {layers}, m = {m}", (A(X), enc_dict(params_for(rng, layers)))))
+    return cases
+
+
+def _n_layers(params):
+    return sum(1 for k in params if k.startswith("theta_"))
+
+
+def _forward_variant(X, params, act_hidden=None, act_out=None, bias=True):
+    act_hidden = act_hidden or _sig
+    act_out = act_out or _sig
+    L = _n_layers(params)
+    cache, a = {}, np.asarray(X, dtype=float)
+    for l in range(1, L + 1):
+        z = a @ params[f"theta_{l}"] + (params[f"b{l}"] if bias else 0.0)
+        a = act_out(z) if l == L else act_hidden(z)
+        cache[f"Z{l}"], cache[f"A{l}"] = z, a
+    return a, cache
+
+
+FORWARD_PROPAGATION = ExerciseSpec(
+    "forward_propagation", ASSIGNMENT, 3, "course_lib.network:forward_propagation", forward_cases,
+    mutants=(
+        Mutant("linear_output", "the output layer applies the sigmoid too: h = sigmoid(Z_L) is a probability",
+               lambda X, p: _forward_variant(X, p, act_out=lambda z: z)),
+        Mutant("no_bias", "each layer adds its bias: Z_l = A_{l-1} @ theta_l + b_l",
+               lambda X, p: _forward_variant(X, p, bias=False)),
+        Mutant("relu_hidden", "every layer of this network uses the sigmoid (hidden layers too)",
+               lambda X, p: _forward_variant(X, p, act_hidden=lambda z: np.maximum(z, 0.0))),
+        Mutant("two_layers_only", "loop over all the layers in params (theta_1 ... theta_L), not a fixed two",
+               lambda X, p: _forward_variant(X, {k: v for k, v in p.items() if k[-1] in "12"})),
+    ),
+    output_names=("h", "cache"), arg_names=("X", "params"), atol=1e-12,
+)
+
+
+# ----- forward_one_sample ---------------------------------------------------------------------------------------
+
+def one_sample_cases(rng):
+    cases = []
+    for label, _, layers in network_shapes(rng):
+        cases.append(Case(f"{label}: layers {layers}",
+                          (A(rng.normal(0, 1, layers[0])), enc_dict(params_for(rng, layers)))))
+    return cases
+
+
+def _one(x, params, **kw):
+    h, _ = _forward_variant(np.asarray(x, dtype=float).reshape(1, -1), params, **kw)
+    return h
+
+
+FORWARD_ONE_SAMPLE = ExerciseSpec(
+    "forward_one_sample", ASSIGNMENT, 2, "course_lib.network:forward_one_sample", one_sample_cases,
+    mutants=(
+        Mutant("row", "for one sample x of shape (n0,) return a flat vector of shape (n_L,), not (1, n_L)",
+               lambda x, p: _one(x, p)),
+        Mutant("no_sigmoid", "each neuron applies the sigmoid to its weighted sum plus bias",
+               lambda x, p: _one(x, p, act_hidden=lambda z: z, act_out=lambda z: z)[0]),
+        Mutant("no_bias", "each neuron adds its bias b[j] to the weighted sum",
+               lambda x, p: _one(x, p, bias=False)[0]),
+        Mutant("linear_output", "the output layer applies the sigmoid too",
+               lambda x, p: _one(x, p, act_out=lambda z: z)[0]),
+    ),
+    arg_names=("x", "params"), atol=1e-12,
+)
+
+SPECS = [LAYER_FORWARD, FORWARD_PROPAGATION, FORWARD_ONE_SAMPLE]

@@ -1,0 +1,200 @@
+"""08_relu_mse_mnist: relu, relu_backward, mse, mse_backward, linear_backward, forward_and_backward."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..results import Case
+from . import A, ExerciseSpec, Mutant
+from ._gen import enc_dict, params_for
+
+ASSIGNMENT = "08_relu_mse_mnist"
+
+
+def _with_zeros(rng, shape):
+    Z = rng.normal(0, 1, shape)
+    Z.flat[:: max(1, Z.size // 3)] = 0.0  # exact zeros: relu'(0) = 0 by convention
+    return Z
+
+
+# ----- relu -----------------------------------------------------------------------------------------------------
+
+def relu_cases(rng):
+    m, n = int(rng.integers(2, 8)), int(rng.integers(2, 8))
+    return [
+        Case(f"a matrix ({m}, {n}) with negative entries and exact zeros", (A(_with_zeros(rng, (m, n))),)),
+        Case("all negative", (A(-rng.uniform(0.1, 5, (3, 2))),)),
+        Case("a vector", (A(rng.normal(0, 3, int(rng.integers(2, 9)))),)),
+        Case("m = 1", (A(rng.normal(0, 1, (1, 4))),)),
+        Case("large values +-1e3", (A([[-1e3, 1e3, -0.0, 0.0]]),)),
+    ]
+
+
+RELU = ExerciseSpec(
+    "relu", ASSIGNMENT, 1, "course_lib.activations:relu", relu_cases,
+    mutants=(
+        Mutant("abs", "ReLU sets negative inputs to 0; np.abs flips their sign instead", lambda Z: np.abs(Z)),
+        Mutant("min", "relu(Z) = max(Z, 0): keep the positive part", lambda Z: np.minimum(Z, 0.0)),
+        Mutant("mask", "return the values max(Z, 0), not the boolean mask Z > 0", lambda Z: np.asarray(Z) > 0),
+        Mutant("leaky", "plain ReLU outputs exactly 0 for negative inputs (this is a leaky ReLU)",
+               lambda Z: np.where(np.asarray(Z) > 0, Z, 0.01 * np.asarray(Z))),
+    ),
+    arg_names=("Z",), rtol=0.0, atol=0.0,
+)
+
+
+# ----- relu_backward --------------------------------------------------------------------------------------------
+
+def relu_backward_cases(rng):
+    cases = []
+    for label, shape in (("random with exact zeros in Z", (int(rng.integers(2, 7)), int(rng.integers(2, 6)))),
+                         ("m = 1", (1, int(rng.integers(2, 6)))), ("a single unit", (int(rng.integers(2, 7)), 1))):
+        cases.append(Case(label, (A(rng.normal(0, 1, shape)), A(_with_zeros(rng, shape)))))
+    return cases
+
+
+RELU_BACKWARD = ExerciseSpec(
+    "relu_backward", ASSIGNMENT, 1, "course_lib.relu_mse:relu_backward", relu_backward_cases,
+    mutants=(
+        Mutant("ge", "the gradient at Z == 0 is 0 in this course: use Z > 0, not Z >= 0",
+               lambda dA, Z: dA * (np.asarray(Z) >= 0)),
+        Mutant("no_dA", "multiply the upstream gradient dA by the mask (Z > 0): chain rule",
+               lambda dA, Z: (np.asarray(Z) > 0).astype(float)),
+        Mutant("times_Z", "the ReLU's derivative is 1 where Z > 0 and 0 elsewhere, not Z itself",
+               lambda dA, Z: dA * np.maximum(Z, 0)),
+        Mutant("relu_of_dA", "mask with the forward input Z, not with the sign of dA",
+               lambda dA, Z: np.maximum(dA, 0.0)),
+    ),
+    arg_names=("dA", "Z"), rtol=0.0, atol=0.0,
+)
+
+
+# ----- mse / mse_backward ---------------------------------------------------------------------------------------
+
+def mse_cases(rng):
+    cases = []
+    for label, m in (("m = 1", 1), ("random", int(rng.integers(3, 30))), ("random", int(rng.integers(30, 80)))):
+        cases.append(Case(f"{label} (m = {m})", (A(rng.normal(0, 2, (m, 1))), A(rng.normal(0, 2, (m, 1))))))
+    t = rng.normal(0, 1, (5, 1))
+    cases.append(Case("a perfect prediction", (A(t), A(t.copy()))))
+    return cases
+
+
+def _d(out, target):
+    return np.asarray(out, float) - np.asarray(target, float)
+
+
+MSE = ExerciseSpec(
+    "mse", ASSIGNMENT, 1, "course_lib.losses:mse", mse_cases,
+    mutants=(
+        Mutant("sum", "the loss is the MEAN of the squared errors, not their sum",
+               lambda o, t: float(np.sum(_d(o, t) ** 2))),
+        Mutant("half", "this course's MSE is mean((out - target)**2), without a factor 1/2",
+               lambda o, t: float(0.5 * np.mean(_d(o, t) ** 2))),
+        Mutant("rmse", "no square root: that would be the RMSE", lambda o, t: float(np.sqrt(np.mean(_d(o, t) ** 2)))),
+        Mutant("abs", "square the errors (that is the mean absolute error)", lambda o, t: float(np.mean(np.abs(_d(o, t))))),
+        Mutant("square_of_mean", "square first, then average: mean((out - target)**2), not mean(out - target)**2",
+               lambda o, t: float(np.mean(_d(o, t)) ** 2)),
+    ),
+    arg_names=("out", "target"), rtol=1e-9, atol=1e-12,
+)
+
+MSE_BACKWARD = ExerciseSpec(
+    "mse_backward", ASSIGNMENT, 1, "course_lib.losses:mse_backward", mse_cases,
+    mutants=(
+        Mutant("no_2", "the derivative of (out - target)**2 is 2 (out - target): the factor 2 is missing",
+               lambda o, t: _d(o, t) / len(o)),
+        Mutant("no_m", "the loss is a mean over m samples, so its gradient is divided by m",
+               lambda o, t: 2 * _d(o, t)),
+        Mutant("sign", "the gradient with respect to out is 2 (out - target) / m, not 2 (target - out) / m",
+               lambda o, t: -2 * _d(o, t) / len(o)),
+        Mutant("flat", "return the gradient with the shape of out, (m, 1)", lambda o, t: (2 * _d(o, t) / len(o)).ravel()),
+    ),
+    arg_names=("out", "target"), rtol=1e-9, atol=1e-12,
+)
+
+
+# ----- linear_backward ------------------------------------------------------------------------------------------
+
+def linear_backward_cases(rng):
+    cases = []
+    for label, m, n_in, n_out in (("m = 1", 1, int(rng.integers(2, 6)), int(rng.integers(2, 5))),
+                                  ("a single unit", int(rng.integers(3, 9)), int(rng.integers(2, 6)), 1),
+                                  ("square theta", int(rng.integers(3, 9)), 4, 4),
+                                  ("random", int(rng.integers(5, 20)), int(rng.integers(2, 8)),
+                                   int(rng.integers(2, 6)))):
+        cases.append(Case(f"{label}: A_prev ({m}, {n_in}), theta ({n_in}, {n_out})",
+                          (A(rng.normal(0, 1, (m, n_out))), A(rng.normal(0, 1, (m, n_in))),
+                           A(rng.normal(0, 1, (n_in, n_out))))))
+    return cases
+
+
+def _lb(dZ, A_prev, theta, avg=False, trans=False, keep=False, no_T=False):
+    dZ, A_prev, theta = (np.asarray(x, float) for x in (dZ, A_prev, theta))
+    s = dZ.shape[0] if avg else 1.0
+    dtheta = (dZ.T @ A_prev if trans else A_prev.T @ dZ) / s
+    db = dZ.sum(axis=0, keepdims=keep) / s
+    dA = dZ @ theta if no_T else dZ @ theta.T
+    return dA, dtheta, db
+
+
+LINEAR_BACKWARD = ExerciseSpec(
+    "linear_backward", ASSIGNMENT, 2, "course_lib.relu_mse:linear_backward", linear_backward_cases,
+    mutants=(
+        Mutant("averaged", "linear_backward SUMS over the batch; the 1/m is already in dZ (from mse_backward)",
+               lambda dZ, A_prev, theta: _lb(dZ, A_prev, theta, avg=True)),
+        Mutant("transposed", "dtheta = A_prev.T @ dZ has theta's shape (n_in, n_out)",
+               lambda dZ, A_prev, theta: _lb(dZ, A_prev, theta, trans=True)),
+        Mutant("keepdims", "db has b's shape (n_out,): sum over axis 0 without keepdims",
+               lambda dZ, A_prev, theta: _lb(dZ, A_prev, theta, keep=True)),
+        Mutant("no_transpose", "dA_prev = dZ @ theta.T (theta transposed)",
+               lambda dZ, A_prev, theta: _lb(dZ, A_prev, theta, no_T=True)),
+    ),
+    output_names=("dA_prev", "dtheta", "db"), arg_names=("dZ", "A_prev", "theta"), rtol=1e-9, atol=1e-12,
+)
+
+
+# ----- forward_and_backward -------------------------------------------------------------------------------------
+
+def fb_cases(rng):
+    cases = []
+    for label, m, n0, n1 in (("m = 1", 1, int(rng.integers(3, 10)), int(rng.integers(2, 6))),
+                             ("a single hidden unit", int(rng.integers(3, 12)), int(rng.integers(3, 10)), 1),
+                             ("random", int(rng.integers(5, 30)), int(rng.integers(5, 30)), int(rng.integers(3, 12))),
+                             ("MNIST-like", 16, 784, 8)):
+        X = rng.uniform(0, 1, (m, n0))
+        y = rng.integers(0, 10, (m, 1)).astype(float)
+        params = params_for(rng, [n0, n1, 1], scale=0.5)
+        cases.append(Case(f"{label}: layers [{n0}, {n1}, 1], m = {m}", (A(X), A(y), enc_dict(params))))
+    return cases
+
+
+def _fb(X, y, p, no_relu_grad=False, no_2=False, sum_loss=False, sign=1.0):
+    X, y = np.asarray(X, float), np.asarray(y, float)
+    m = X.shape[0]
+    Z1 = X @ p["theta_1"] + p["b1"]
+    A1 = np.maximum(Z1, 0)
+    out = A1 @ p["theta_2"] + p["b2"]
+    loss = float(np.sum((out - y) ** 2)) if sum_loss else float(np.mean((out - y) ** 2))
+    dout = sign * (1.0 if no_2 else 2.0) * (out - y) / m
+    dA1 = dout @ p["theta_2"].T
+    dZ1 = dA1 if no_relu_grad else dA1 * (Z1 > 0)
+    return loss, {"dtheta_1": X.T @ dZ1, "db1": dZ1.sum(0), "dtheta_2": A1.T @ dout, "db2": dout.sum(0)}
+
+
+FORWARD_AND_BACKWARD = ExerciseSpec(
+    "forward_and_backward", ASSIGNMENT, 3, "course_lib.relu_mse:forward_and_backward", fb_cases,
+    mutants=(
+        Mutant("no_relu_grad", "backpropagate through the ReLU: dZ1 = dA1 * (Z1 > 0)",
+               lambda X, y, p: _fb(X, y, p, no_relu_grad=True)),
+        Mutant("no_2", "d/d out of mean((out - y)**2) is 2 (out - y) / m: the factor 2 is missing",
+               lambda X, y, p: _fb(X, y, p, no_2=True)),
+        Mutant("sum_loss", "the loss is the MEAN squared error over the batch, not the sum",
+               lambda X, y, p: _fb(X, y, p, sum_loss=True)),
+        Mutant("sign", "the gradients point the wrong way: dout = 2 (out - y) / m",
+               lambda X, y, p: _fb(X, y, p, sign=-1.0)),
+    ),
+    output_names=("loss", "grads"), arg_names=("X", "y", "params"), rtol=1e-7, atol=1e-10,
+)
+
+SPECS = [RELU, RELU_BACKWARD, MSE, MSE_BACKWARD, LINEAR_BACKWARD, FORWARD_AND_BACKWARD]
