@@ -238,3 +238,36 @@ def test_isolation_layers_are_reported_when_refused(graded):
         assert notes == set(), notes  # every layer worked on this machine
     else:
         assert any("not root" in n for n in notes)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# the course's real notebooks: the instructor's own solutions, submitted through the release, get full marks
+# ------------------------------------------------------------------------------------------------------------
+REAL_SOURCES = sorted((PROJECT / "notebooks").glob("*/*.ipynb"))
+
+
+def _perfect_submission(source_path: Path):
+    """The released notebook with the instructor's solutions typed in (markers removed), as a learner would."""
+    src = nbformat.read(source_path, as_version=4)
+    released = released_version(src)
+    for orig, cell in zip(src.cells, released.cells):
+        if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":
+            cell.source = "\n".join(line for line in orig.source.splitlines()
+                                    if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+    return released
+
+
+@pytest.mark.skipif(not REAL_SOURCES, reason="the course notebooks have not landed yet")
+def test_real_notebooks_perfect_submissions_get_full_marks(tmp_path):
+    from autograder.sandbox.judging import registry_provider
+
+    submitted = tmp_path / "submitted"
+    for path in REAL_SOURCES:
+        folder = submitted / "perfect" / path.parent.name
+        folder.mkdir(parents=True)
+        nbformat.write(_perfect_submission(path), folder / path.name)
+    config = SandboxConfig(source_dir=PROJECT / "notebooks", timeout=120, memory_mb=2048)
+    results = grade_submissions(submitted, tmp_path / "out", config, provider=registry_provider)
+    bad = [(r.submission.assignment, row.exercise, row.status, row.message)
+           for r in results for row in r.rows if row.status != "passed"]
+    assert results and not bad, bad
