@@ -1,0 +1,172 @@
+"""Unit tests of the sandbox's trusted-side pieces: the hostile answer reader, slots, seeds, degraded mode."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.encode import ChannelError, to_channel
+from autograder.sandbox.channel import read_response
+from autograder.sandbox.isolation import blocked_ancestor, processes_of_session, worker_slot
+from autograder.sandbox.judging import case_seed
+
+CAP = 1 << 20
+
+
+def _valid_answer(tmp_path: Path, tree=None) -> None:
+    tree = tree or {"version": 1, "cells": [{"key": "c1", "error": None, "error_type": None}],
+                    "exercises": {"sigmoid": [{"output": {"t": "ndarray", "v": np.arange(3.0)}, "error": None,
+                                               "warnings": [], "stdout": "", "mutated": [], "seconds": 0.1}]},
+                    "output_dropped": 0}
+    data, arrays = to_channel(tree)
+    (tmp_path / "response.json").write_text(json.dumps(data))
+    with open(tmp_path / "response.npz", "wb") as fh:
+        np.savez(fh, **arrays)
+
+
+def test_a_valid_answer_is_read_back(tmp_path):
+    _valid_answer(tmp_path)
+    resp = read_response(str(tmp_path), CAP)
+    out = resp["exercises"]["sigmoid"][0]["output"]
+    assert type(out["v"]) is np.ndarray and out["v"].tolist() == [0.0, 1.0, 2.0]
+
+
+def test_object_arrays_are_refused_without_unpickling(tmp_path):
+    _valid_answer(tmp_path)
+    buf = io.BytesIO()
+    np.save(buf, np.array([object()], dtype=object), allow_pickle=True)
+    with zipfile.ZipFile(tmp_path / "response.npz", "w") as zf:
+        zf.writestr("a0.npy", buf.getvalue())
+    with pytest.raises(ChannelError, match="dtype"):
+        read_response(str(tmp_path), CAP)
+
+
+def test_an_array_header_promising_terabytes_is_refused_before_allocating(tmp_path):
+    _valid_answer(tmp_path)
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, {"descr": "<f8", "fortran_order": False, "shape": (10**12,)})
+    buf.write(b"\0" * 64)
+    with zipfile.ZipFile(tmp_path / "response.npz", "w") as zf:
+        zf.writestr("a0.npy", buf.getvalue())
+    with pytest.raises(ChannelError, match="does not match"):
+        read_response(str(tmp_path), CAP)
+
+
+def test_a_zip_bomb_is_refused_from_its_declared_size(tmp_path):
+    _valid_answer(tmp_path)
+    with zipfile.ZipFile(tmp_path / "response.npz", "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a0.npy", b"\0" * (50 * CAP))
+    assert (tmp_path / "response.npz").stat().st_size < CAP
+    with pytest.raises(ChannelError, match="expand"):
+        read_response(str(tmp_path), CAP)
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo", "huge", "missing"])
+def test_answer_files_that_are_not_small_regular_files_are_refused(tmp_path, kind):
+    _valid_answer(tmp_path)
+    target = tmp_path / "response.json"
+    target.unlink()
+    if kind == "symlink":
+        target.symlink_to("/etc/passwd")
+    elif kind == "fifo":
+        os.mkfifo(target)  # opening it for reading would block forever without O_NONBLOCK
+    elif kind == "huge":
+        target.write_text(" " * (CAP + 1))
+    with pytest.raises(ChannelError):
+        read_response(str(tmp_path), CAP)
+
+
+@pytest.mark.parametrize("tree", [
+    {"version": 2, "cells": [], "exercises": {}},
+    {"version": 1, "cells": "x", "exercises": {}},
+    {"version": 1, "cells": [], "exercises": {"sigmoid": [{"output": {"t": "pickle", "v": 1}}]}},
+    {"version": 1, "cells": [], "exercises": {"sigmoid": [{"output": "passed"}]}},
+    {"version": 1, "cells": [], "exercises": {"sigmoid": [{"output": {"t": "none"}, "error": "boom"}]}},
+])
+def test_forged_structures_are_refused(tmp_path, tree):
+    _valid_answer(tmp_path, tree)
+    with pytest.raises(ChannelError):
+        read_response(str(tmp_path), CAP)
+
+
+def test_deeply_nested_json_is_refused(tmp_path):
+    _valid_answer(tmp_path)
+    (tmp_path / "response.json").write_text("[" * 200_000 + "]" * 200_000)
+    with pytest.raises(ChannelError):
+        read_response(str(tmp_path), 4 * CAP)
+
+
+def test_learner_text_is_bounded_and_control_characters_removed(tmp_path):
+    tree = {"version": 1, "cells": [{"key": "c1", "error": "\x1b[2J" + "x" * 10_000, "error_type": "E"}],
+            "exercises": {}, "output_dropped": -5}
+    _valid_answer(tmp_path, tree)
+    resp = read_response(str(tmp_path), CAP)
+    assert "\x1b" not in resp["cells"][0]["error"] and len(resp["cells"][0]["error"]) <= 500
+    assert resp["output_dropped"] == 0
+
+
+def test_seeds_are_stable_per_student_and_differ_between_students():
+    a = case_seed("alice", "01_neuron_model", "sigmoid")
+    assert a == case_seed("alice", "01_neuron_model", "sigmoid")
+    assert a != case_seed("bob", "01_neuron_model", "sigmoid")
+    assert a != case_seed("alice", "01_neuron_model", "sigmoid", salt="course secret")
+
+
+def test_concurrent_graders_get_distinct_slots(tmp_path):
+    with worker_slot(tmp_path) as a, worker_slot(tmp_path) as b:
+        assert a != b
+    with worker_slot(tmp_path) as c:
+        assert c == 0
+
+
+def test_blocked_ancestor_finds_private_parents(tmp_path):
+    private = tmp_path / "private"
+    (private / "python").mkdir(parents=True)
+    private.chmod(0o700)
+    assert blocked_ancestor(str(private / "python")) in (str(private), str(blocked_ancestor(str(tmp_path))))
+    private.chmod(0o755)
+
+
+def test_session_scan_does_not_list_the_caller():
+    assert os.getpid() not in processes_of_session(os.getsid(0))
+
+
+def test_config_validates_its_values():
+    from autograder.sandbox import SandboxConfig
+
+    with pytest.raises(ValueError, match="timeout"):
+        SandboxConfig(timeout=0)
+    with pytest.raises(ValueError, match="isolate"):
+        SandboxConfig(isolate="none")
+    with pytest.raises(ValueError, match="memory_mb"):
+        SandboxConfig(memory_mb=10)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# degraded mode (what a non-root instructor gets): rlimits, a fresh directory and the import guard only
+# ------------------------------------------------------------------------------------------------------------
+def test_rlimits_only_mode_still_contains_hangs_memory_and_crashes(tmp_path):
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_sandbox import _build_class
+    import _course
+
+    from autograder.sandbox import SandboxConfig, grade_submissions
+
+    cases = ["honest", "infinite_loop_function", "memory_bomb", "os_exit_function", "import_answer_key"]
+    source_dir, submitted, out, _, _ = _build_class(tmp_path, cases)
+    config = SandboxConfig(source_dir=source_dir, timeout=20, step_timeout=2.5, memory_mb=1024, isolate="rlimits")
+    results = grade_submissions(submitted, out, config, provider=_course.provider())
+    got = {(r.submission.student_id, row.exercise): row.status for r in results for row in r.rows}
+    assert got[("honest", "sigmoid")] == "passed"
+    assert got[("infinite_loop_function", "count_quadratic_terms")] == "timeout"
+    assert got[("memory_bomb", "count_quadratic_terms")] == "memory"
+    assert got[("os_exit_function", "count_quadratic_terms")] == "error"
+    assert got[("os_exit_function", "sigmoid")] == "passed"
+    assert got[("import_answer_key", "sigmoid")] == "missing"  # the import guard alone
