@@ -403,13 +403,13 @@ def dumps(data: Any) -> str:
     return json.dumps(data, allow_nan=True)
 
 
-def write_channel(stem: str, tree: Any) -> None:
+def write_channel(stem: str, tree: Any, compress: bool = False) -> None:
     """Write ``stem.json`` and ``stem.npz`` (never pickled)."""
     data, arrays = to_channel(tree)
     with open(stem + ".json", "w", encoding="utf-8") as fh:
         fh.write(dumps(data))
     with open(stem + ".npz", "wb") as fh:
-        np.savez(fh, **arrays)
+        (np.savez_compressed if compress else np.savez)(fh, **arrays)
 
 
 def read_channel(stem: str) -> Any:

@@ -292,3 +292,13 @@ def run_probe_requests(requests: list[dict], namespace: dict) -> list[dict]:
         obj = namespace.get(req.get("object", name))
         out.append(probe(name, obj, req["case"]))
     return out
+
+
+def run_probe_files(request_stem: str, output_stem: str, namespace: dict) -> int:
+    """Kernel entry point for ``autograder check``: read requests written with ``encode.write_channel``, probe the
+    learner objects found in ``namespace``, write the observations next to them. Returns the number probed."""
+    from .encode import read_channel, write_channel
+    requests = read_channel(request_stem)
+    observations = run_probe_requests(requests, namespace)
+    write_channel(output_stem, observations)
+    return len(observations)

@@ -14,7 +14,7 @@ Interface
 ``show(result)`` renders a result the same way ``check`` does (used by ``autograder.hidden``).
 
 Data: ``public_data/index.json`` (assignments, points) and, per exercise, ``<name>.json`` + ``<name>.npz`` written by
-``autograder.publicgen`` (``autograder build-public``) through ``encode.write_channel``; no pickle.
+``autograder.publicgen`` (``autograder build-public`` or ``python -m autograder.publicgen --write``) through ``encode.write_channel``; no pickle.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from . import properties  # noqa: F401  (property judges that compare.judge dispatches to)
 from .compare import compare, judge
 from .encode import read_channel
 from .probes import probe
@@ -231,8 +232,3 @@ def check_gradients(backward_propagation: Any) -> Result:
     observed = probe(GRADIENT_CHECK, backward_propagation, case)
     numeric = {k: v["v"] for k, v in zip(tree["numeric"]["keys"], tree["numeric"]["values"])}
     return _finish(gradient_report(observed, numeric))
-
-
-if __name__ == "__main__":  # pragma: no cover - convenience: python -m autograder.public --write
-    from .publicgen import main
-    raise SystemExit(main(sys.argv[1:]))

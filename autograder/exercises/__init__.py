@@ -61,6 +61,7 @@ class Mutant:
     name: str
     hint: str
     fn: Any
+    reproducible: bool = True   # False: its output is random by design (e.g. ignores the seed); not verified
 
 
 @dataclass(frozen=True)

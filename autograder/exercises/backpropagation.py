@@ -34,7 +34,7 @@ def bce_cases(rng):
     h = rng.uniform(0.05, 0.95, (m, 1))
     h[0, 0] = 1.0  # Y[0] = 0: confidently wrong
     rest = -np.sum(Y[1:] * np.log(h[1:]) + (1 - Y[1:]) * np.log(1 - h[1:]))
-    lo, hi = (rest + -math.log(1e-5)) / m, (rest + -math.log(1e-17)) / m
+    lo, hi = float((rest - math.log(1e-5)) / m), float((rest - math.log(1e-17)) / m)
     cases.append(Case("h exactly 1 where Y = 0", (A(Y), A(h)),
                       options={"rule": "finite_between", "lo": lo, "hi": hi,
                                "why": "clip h to [eps, 1 - eps] with a small eps (e.g. 1e-15) before the log"}))

@@ -161,7 +161,7 @@ def fb_cases(rng):
     for label, m, n0, n1 in (("m = 1", 1, int(rng.integers(3, 10)), int(rng.integers(2, 6))),
                              ("a single hidden unit", int(rng.integers(3, 12)), int(rng.integers(3, 10)), 1),
                              ("random", int(rng.integers(5, 30)), int(rng.integers(5, 30)), int(rng.integers(3, 12))),
-                             ("MNIST-like", 16, 784, 8)):
+                             ("MNIST-like (14 x 14 pixels)", 16, 196, 8)):
         X = rng.uniform(0, 1, (m, n0))
         y = rng.integers(0, 10, (m, 1)).astype(float)
         params = params_for(rng, [n0, n1, 1], scale=0.5)

@@ -240,7 +240,7 @@ NEURAL_NET = ExerciseSpec(
         Mutant("percent", HINTS["nn_percent"], f"{HERE}:PercentNet"),
         Mutant("proba_order", HINTS["nn_proba_order"], f"{HERE}:SwappedProbaNet"),
         Mutant("predict_proba", HINTS["nn_predict_labels"], f"{HERE}:ProbaPredictNet"),
-        Mutant("global_seed", HINTS["nn_seed"], f"{HERE}:GlobalSeedNet"),
+        Mutant("global_seed", HINTS["nn_seed"], f"{HERE}:GlobalSeedNet", reproducible=False),
     ),
     judge_kind="neural_net",
 )

@@ -1,0 +1,72 @@
+"""``autograder`` console script: a thin argparse dispatcher over ``autograder.api`` (one function per subcommand).
+
+To add a subcommand, write ``add_<verb>(subparsers)`` that registers its arguments and sets
+``func=cmd_<verb>``, and append ``add_<verb>`` to ``SUBCOMMANDS``. Each ``cmd_*`` returns the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+__all__ = ["main", "build_parser", "SUBCOMMANDS"]
+
+
+# ----- check ----------------------------------------------------------------------------------------------------
+
+def add_check(sub) -> None:
+    p = sub.add_parser("check", help="execute a learner's notebook and grade its exercises")
+    p.add_argument("notebook", help="path of the .ipynb file")
+    p.add_argument("--json", action="store_true", help="print a JSON list of {exercise, passed, score, "
+                                                      "max_score, message}")
+    p.add_argument("--timeout", type=int, default=60, help="seconds allowed per cell (default 60)")
+    p.add_argument("--hidden", action="store_true", help="use fresh hidden cases (needs the instructor side)")
+    p.add_argument("--seed", type=int, default=None, help="seed of the hidden cases (reproducible regrade)")
+    p.set_defaults(func=cmd_check)
+
+
+def cmd_check(args) -> int:
+    from . import api
+    results = api.check_notebook(args.notebook, timeout=args.timeout, hidden=args.hidden, seed=args.seed)
+    print(api.results_to_json(results) if args.json else api.format_table(results))
+    return 0
+
+
+# ----- build-public ---------------------------------------------------------------------------------------------
+
+def add_build_public(sub) -> None:
+    p = sub.add_parser("build-public", help="regenerate autograder/public_data from course_lib")
+    p.add_argument("--check", action="store_true", help="only verify that the files match course_lib")
+    p.set_defaults(func=cmd_build_public)
+
+
+def cmd_build_public(args) -> int:
+    from . import publicgen
+    return publicgen.main(["--check"] if args.check else ["--write"])
+
+
+# ----- grade (the sandbox's subcommand: autograder/sandbox/cli.py) ------------------------------------------------
+
+def add_grade(sub) -> None:
+    from .sandbox.cli import add_grade_parser
+    add_grade_parser(sub)
+
+
+SUBCOMMANDS = [add_check, add_build_public, add_grade]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="autograder", description="Autograder for the NumPy neural network course")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in SUBCOMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

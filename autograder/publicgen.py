@@ -1,0 +1,162 @@
+"""Write (and verify) ``autograder/public_data`` from the live references (INSTRUCTOR side).
+
+``python -m autograder.publicgen --write`` (or ``autograder build-public``) regenerates every file;
+``--check`` (or ``verify()``) recomputes everything and reports files that no longer match course_lib.
+
+Files: ``index.json`` (assignments -> exercises, points), ``<exercise>.json`` + ``.npz`` (the Check, the public
+cases, the reference's observation per case, and each mutant's observation per case with its hint), and
+``gradient_check.json`` + ``.npz`` for ``check_gradients``. Arrays go through ``encode.write_channel``
+(``allow_pickle=False`` on load). Property-judged exercises whose judge does not need the reference's output
+(init_params, split_and_scale) store no reference/mutant observations: their judges name the misconception.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .compare import compare
+from .encode import encode, read_channel, to_channel, write_channel
+from .public import DATA_DIR, GRADIENT_CHECK
+from .results import Case
+
+__all__ = ["build", "verify", "main"]
+
+_NO_REFERENCE_NEEDED = ("init_params", "split_and_scale")
+_PLACEHOLDER = {"output": {"t": "none"}, "error": None, "warnings": [], "stdout": "", "mutated": [],
+                "seconds": 0.0}
+
+
+def _strip(obs: dict) -> dict:
+    """Keep only what judging needs (no timings: regenerated files stay byte-identical)."""
+    return {"output": obs["output"], "error": obs["error"], "warnings": list(obs["warnings"]), "stdout": "",
+            "mutated": list(obs["mutated"]), "seconds": 0.0}
+
+
+def exercise_tree(spec) -> dict:
+    cases = spec.public_cases()
+    light = spec.judge_kind in _NO_REFERENCE_NEEDED
+    expected = [_PLACEHOLDER if light else _strip(spec.expected(c)) for c in cases]
+    mutants = [] if light else [
+        {"name": m.name, "hint": m.hint,
+         "observations": [_strip(obs) for _, obs in
+                          ((h, o) for h, o in _mutant_obs(spec, m, cases))]}
+        for m in spec.mutants]
+    return {"check": spec.check.to_plain(), "cases": [c.to_plain() for c in cases], "expected": expected,
+            "mutants": mutants}
+
+
+def _mutant_obs(spec, mutant, cases):
+    from .exercises import resolve
+    from .probes import probe
+    fn = resolve(mutant.fn)
+    for c in cases:
+        yield mutant.hint, probe(spec.name, fn, c)
+
+
+def gradient_tree() -> dict:
+    """A small fixed [3, 4, 1] network and central-difference gradients of its mean BCE cost."""
+    from course_lib.gradcheck import numerical_gradient
+    from course_lib.losses import binary_cross_entropy
+    from course_lib.network import forward_propagation
+    rng = np.random.default_rng(7)
+    X = rng.normal(0, 1, (6, 3))
+    Y = np.array([[0.0], [1.0], [1.0], [0.0], [1.0], [0.0]])
+    params = {"theta_1": rng.normal(0, 1, (3, 4)), "b1": rng.normal(0, 1, 4), "theta_2": rng.normal(0, 1, (4, 1)),
+              "b2": rng.normal(0, 1, 1)}
+    _, cache = forward_propagation(X, params)
+    numeric = {}
+    for key in params:
+        def cost(v, key=key):
+            p = dict(params)
+            p[key] = v
+            return binary_cross_entropy(Y, forward_propagation(X, p)[0])
+        numeric[f"d{key}"] = numerical_gradient(cost, params[key].copy(), 1e-5)
+    case = Case("a [3, 4, 1] network, m = 6", (encode(X), encode(Y), encode(params), encode(cache)))
+    return {"case": case.to_plain(), "numeric": encode(numeric)}
+
+
+def index_tree() -> dict:
+    from .registry import ASSIGNMENTS, EXERCISES
+    return {"version": 1, "assignments": {a: list(n) for a, n in ASSIGNMENTS.items()},
+            "exercises": {n: {"assignment": s.assignment, "points": s.points} for n, s in EXERCISES.items()}}
+
+
+def build(out_dir: Path = DATA_DIR, names=None) -> list[Path]:
+    """Regenerate the public data files; return the paths written."""
+    from .registry import EXERCISES
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, spec in EXERCISES.items():
+        if names and name not in names:
+            continue
+        write_channel(str(out_dir / name), exercise_tree(spec), compress=True)
+        written.append(out_dir / f"{name}.json")
+    write_channel(str(out_dir / GRADIENT_CHECK), gradient_tree(), compress=True)
+    with open(out_dir / "index.json", "w", encoding="utf-8") as fh:
+        json.dump(index_tree(), fh, indent=1, sort_keys=True)
+        fh.write("\n")
+    return written
+
+
+def _same(a, b) -> bool:
+    da, aa = to_channel(a)
+    db, ab = to_channel(b)
+    if json.dumps(da, sort_keys=True) != json.dumps(db, sort_keys=True) or aa.keys() != ab.keys():
+        return False
+    return all(aa[k].shape == ab[k].shape and aa[k].dtype == ab[k].dtype and
+               np.allclose(aa[k], ab[k], rtol=1e-12, atol=1e-14, equal_nan=True) if aa[k].dtype.kind in "fc"
+               else np.array_equal(aa[k], ab[k]) for k in aa)
+
+
+def _comparable(tree: dict, spec) -> dict:
+    """Drop the observations of mutants that are random by design (they cannot be reproduced)."""
+    random_names = {m.name for m in spec.mutants if not m.reproducible}
+    tree = dict(tree)
+    tree["mutants"] = [m if m["name"] not in random_names else {**m, "observations": []} for m in tree["mutants"]]
+    return tree
+
+
+def verify(data_dir: Path = DATA_DIR, names=None) -> list[str]:
+    """Names of public data files that differ from what the live references give now (empty list = all good)."""
+    from .registry import EXERCISES
+    data_dir = Path(data_dir)
+    stale = []
+    for name, spec in EXERCISES.items():
+        if names and name not in names:
+            continue
+        if not (data_dir / f"{name}.json").exists() or not _same(_comparable(read_channel(str(data_dir / name)), spec),
+                                                                  _comparable(exercise_tree(spec), spec)):
+            stale.append(name)
+    if not names:
+        if not _same(read_channel(str(data_dir / GRADIENT_CHECK)), gradient_tree()):
+            stale.append(GRADIENT_CHECK)
+        with open(data_dir / "index.json", encoding="utf-8") as fh:
+            if json.load(fh) != json.loads(json.dumps(index_tree())):
+                stale.append("index")
+    return stale
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.publicgen",
+                                     description="Generate or verify the public check data from course_lib.")
+    parser.add_argument("--write", action="store_true", help="regenerate autograder/public_data")
+    parser.add_argument("--check", action="store_true", help="verify the files against course_lib")
+    args = parser.parse_args(argv)
+    if args.write:
+        paths = build()
+        print(f"wrote {len(paths)} exercises to {DATA_DIR}")
+    if args.check or not args.write:
+        stale = verify()
+        print("public data up to date" if not stale else f"stale: {', '.join(stale)}")
+        return 1 if stale else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
