@@ -9,7 +9,10 @@ nbgrader's own autograder we set ``auto_score`` only, never a manual score a gra
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import sys
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -141,6 +144,20 @@ def _timestamp(submission_dir: Path | None):
         return None
 
 
+@contextlib.contextmanager
+def _alembic_on_path():
+    """nbgrader creates a gradebook by running the ``alembic`` command of its environment; make it findable
+    when this interpreter's environment is not activated (e.g. ``.venv/bin/autograder grade``)."""
+    here = os.path.dirname(sys.executable)
+    old = os.environ.get("PATH", "")
+    if shutil.which("alembic") is None and os.path.exists(os.path.join(here, "alembic")):
+        os.environ["PATH"] = here + os.pathsep + old
+    try:
+        yield
+    finally:
+        os.environ["PATH"] = old
+
+
 def write_gradebook(
     results: Sequence[SubmissionResult],
     db_url: str,
@@ -160,7 +177,7 @@ def write_gradebook(
 
     late_plugin = LateSubmissionPlugin()
     written = 0
-    with warnings.catch_warnings(), Gradebook(db_url, course_id) as gradebook:
+    with warnings.catch_warnings(), _alembic_on_path(), Gradebook(db_url, course_id) as gradebook:
         # nbgrader's own add_submission triggers SQLAlchemy autoflush warnings (nbgrader autograde shows them too)
         warnings.filterwarnings("ignore", message=".*not in session.*")
         for result in results:
