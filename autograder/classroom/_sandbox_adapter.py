@@ -41,7 +41,12 @@ def expected_notebooks(config: Any, assignment: str) -> tuple[str, ...]:
 
 
 def prepare_config(config: Any, out_dir: Path) -> Any:
-    """What the sandbox's own driver does before grading a class: hide the output folder from the workers."""
+    """What the sandbox's own driver does before grading a class: default the source notebooks to the course's,
+    and hide the output folder from the workers."""
+    from autograder.sandbox import grading
+
+    if getattr(config, "source_dir", "") is None and grading.default_source_dir() is not None:
+        config = dataclasses.replace(config, source_dir=grading.default_source_dir())
     if hasattr(config, "hide_paths"):
         config = dataclasses.replace(config, hide_paths=tuple(config.hide_paths) + (Path(out_dir).resolve(),))
     return config

@@ -30,14 +30,15 @@ GRADESCOPE_FOLDER = "gradescope"
 
 
 def default_config(course_dir: Path | None = None):
-    """The sandbox's default configuration, with the source notebooks of the nbgrader course (if any)."""
+    """The sandbox's default configuration, with the source notebooks of the nbgrader course around the
+    current directory, if any (else the sandbox's own default)."""
     from autograder.sandbox.config import SandboxConfig
 
     from .nbgrader_io import find_course_dir, load_course
 
     course_dir = course_dir or find_course_dir(Path.cwd())
-    source = load_course(course_dir).folder("source") if course_dir else Path.cwd() / "notebooks"
-    return SandboxConfig(source_dir=source)
+    source = load_course(course_dir).folder("source") if course_dir else None
+    return SandboxConfig(source_dir=source if source is not None and source.is_dir() else None)
 
 
 def default_grade_notebook():
