@@ -48,8 +48,9 @@ def cmd_build_public(args) -> int:
 # ----- grade (the sandbox's subcommand: autograder/sandbox/cli.py) ------------------------------------------------
 
 def add_grade(sub) -> None:
+    from .classroom.cli import add_classroom_arguments
     from .sandbox.cli import add_grade_parser
-    add_grade_parser(sub)
+    add_classroom_arguments(add_grade_parser(sub))  # --jobs/--force/--scheduler/--gradebook/--gradescope
 
 
 SUBCOMMANDS = [add_check, add_build_public, add_grade]
