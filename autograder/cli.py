@@ -53,7 +53,14 @@ def add_grade(sub) -> None:
     add_classroom_arguments(add_grade_parser(sub))  # --jobs/--force/--scheduler/--gradebook/--gradescope
 
 
-SUBCOMMANDS = [add_check, add_build_public, add_grade]
+# ----- release (the student bundle: autograder/classroom/cli.py) -------------------------------------------------
+
+def add_release(sub) -> None:
+    from .classroom.cli import add_release as add_release_parser
+    add_release_parser(sub)
+
+
+SUBCOMMANDS = [add_check, add_build_public, add_grade, add_release]
 
 
 def build_parser() -> argparse.ArgumentParser:
