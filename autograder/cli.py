@@ -60,7 +60,14 @@ def add_release(sub) -> None:
     add_release_parser(sub)
 
 
-SUBCOMMANDS = [add_check, add_build_public, add_grade, add_release]
+# ----- gradescope (Gradescope's run_autograder: autograder/classroom/cli.py) --------------------------------------
+
+def add_gradescope(sub) -> None:
+    from .classroom.cli import add_gradescope as add_gradescope_parser
+    add_gradescope_parser(sub)
+
+
+SUBCOMMANDS = [add_check, add_build_public, add_grade, add_release, add_gradescope]
 
 
 def build_parser() -> argparse.ArgumentParser:
