@@ -62,12 +62,12 @@ def _build_class(root: Path, cases, ctx_extra=None):
     import course_lib
 
     ctx = {"OUT_DIR": str(out), "SUBMITTED": str(submitted), "VICTIM": str(victim), "SOURCE": str(src_path),
-           "GRADEBOOK": str(gradebook), "COURSE_LIB": str(Path(course_lib.__file__).parent), "PROJECT": str(PROJECT),
+           "GRADEBOOK": str(gradebook), "ROOT": running_as_root(), "COURSE_LIB": str(Path(course_lib.__file__).parent), "PROJECT": str(PROJECT),
            **(ctx_extra or {})}
 
     def fill(text):
         for key, value in ctx.items():
-            text = text.replace(f"@{key}@", repr(value) if key != "PORT" else str(value))
+            text = text.replace(f"@{key}@", repr(value) if key not in ("PORT", "ROOT") else str(value))
         return text
 
     symlinks = []
