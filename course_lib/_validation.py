@@ -6,6 +6,7 @@ never calls these: it validates once at the public boundary and then works on tr
 """
 
 import numbers
+import re
 
 import numpy as np
 
@@ -99,9 +100,11 @@ def n_layers(params):
     """
     if not isinstance(params, dict):
         raise TypeError(f"params must be a dict of theta_l / bl arrays, got {type(params).__name__}")
-    L = sum(1 for key in params if isinstance(key, str) and key.startswith("theta_"))
+    indices = [int(match.group(2)) for key in params if isinstance(key, str)
+               for match in [re.fullmatch(r"(theta_|b)(\d+)", key)] if match]
+    L = max(indices, default=0)
     if L == 0:
-        raise ValueError("params has no theta_1: expected keys theta_1, b1, theta_2, b2, ...")
+        raise ValueError(f"params has no theta_1 / b1: expected keys theta_1, b1, theta_2, b2, ..., got {list(params)}")
     expected = {f"theta_{l}" for l in range(1, L + 1)} | {f"b{l}" for l in range(1, L + 1)}
     missing = sorted(expected - set(params))
     extra = sorted(set(params) - expected, key=str)

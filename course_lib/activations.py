@@ -15,7 +15,8 @@ def _sigmoid(z):
     # for z < -709. That overflow is harmless, 1 / (1 + inf) is exactly 0.0, the correct limit, so only the
     # overflow warning is silenced (scipy.special.expit does the same in C). Each step writes into the one
     # new array e, so z itself is never modified.
-    e = np.negative(z)
+    e = np.array(z, dtype=np.float64)  # a new array (also for 0-d input) that the steps below overwrite
+    np.negative(e, out=e)
     with np.errstate(over="ignore"):
         np.exp(e, out=e)
     e += 1.0
@@ -37,10 +38,7 @@ def sigmoid(z):
     -------
     ndarray of float64, same shape as z, values in [0, 1]
     """
-    z = as_float_array(z, "z", allow_nan=True)
-    if z.ndim == 0:
-        return _sigmoid(z.reshape(1))[0]
-    return _sigmoid(z)
+    return _sigmoid(as_float_array(z, "z", allow_nan=True))[()]  # [()] turns a 0-d result into a scalar
 
 
 def sigmoid_derivative(z):
@@ -55,7 +53,7 @@ def sigmoid_derivative(z):
     ndarray of float64, same shape as z, values in [0, 0.25]
     """
     s = _sigmoid(as_float_array(z, "z", allow_nan=True))
-    return s * (1.0 - s)
+    return (s * (1.0 - s))[()]
 
 
 def relu(z):

@@ -86,11 +86,10 @@ def _gradient_descent(X, Y, params, learning_rate, iterations, batch_size, rng):
         # backward: dJ/dZ_L = (h - Y) / n, then back through the layers
         dZ = h - Y
         dZ /= n
-        ones = np.ones(n)
         for l in range(L - 1, 0, -1):
             dW = np.empty_like(W[l])
             np.matmul(A[l].T, dZ, out=dW[:-1])
-            np.matmul(ones, dZ, out=dW[-1])
+            dZ.sum(axis=0, out=dW[-1])  # not ones @ dZ, which would break exact symmetry (see network.py)
             dA = np.dot(dZ, W[l][:-1].T)  # np.dot: BLAS also for the (n, 1) @ (1, k) outer product
             dA *= A[l]
             dA *= 1.0 - A[l]  # sigmoid'(Z) = A (1 - A)

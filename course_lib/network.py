@@ -32,9 +32,10 @@ def _dense_forward(A_prev, theta, b):
 
 
 def _dense_param_grads(dZ, A_prev):
-    # db is dZ summed over the rows, written as ones @ dZ: the same sum, but NumPy's column sums of a tall,
-    # narrow array are several times slower than this matrix-vector product.
-    return A_prev.T @ dZ, np.ones(dZ.shape[0]) @ dZ
+    # db is dZ.sum(axis=0), not ones @ dZ: the BLAS matrix-vector product sums different columns in different
+    # orders, so identical columns (a zero-initialised layer) would come out a few ulps apart and the
+    # symmetry lesson would no longer be exact.
+    return A_prev.T @ dZ, dZ.sum(axis=0)
 
 
 def _check_dense(A_prev, theta, b):
