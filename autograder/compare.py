@@ -472,9 +472,11 @@ def _notes(check: Check, observed: dict, failing_warnings: bool) -> list[str]:
     return notes
 
 
-def _fail(check: Check, case: Case, message: str, hint: str, notes) -> Result:
-    return Result(check.name, False, 0.0, float(check.points), f"On case '{case.label}': {message}", hint,
-                  tuple(notes))
+def _fail(check: Check, case: Case, message: str, hint, notes) -> Result:
+    """hint: a string, or the list of every matching misconception hint (the first is shown)."""
+    hints = [h for h in ([hint] if isinstance(hint, str) else list(hint)) if h]
+    return Result(check.name, False, 0.0, float(check.points), f"On case '{case.label}': {message}",
+                  hints[0] if hints else "", tuple(notes), tuple(hints))
 
 
 def judge(check: Check, case: Case, observed: dict, expected: dict,
@@ -508,7 +510,7 @@ def judge(check: Check, case: Case, observed: dict, expected: dict,
         names = ", ".join(_arg_name(check, p) for p in observed["mutated"])
         return _fail(check, case, f"your function changed its input ({names}) in place; it must leave its inputs "
                      "unchanged and return new values.", _purity_hint(mutants)
-                     or "work on a copy (x.copy()) or build new arrays instead of assigning into the inputs", notes)
+                     + ["work on a copy (x.copy()) or build new arrays instead of assigning into the inputs"], notes)
     if err:  # expected exception raised
         return Result(name, True, float(check.points), float(check.points), "passed", "", tuple(notes))
     hint = ""
@@ -519,7 +521,7 @@ def judge(check: Check, case: Case, observed: dict, expected: dict,
         problem, hint, more = JUDGES[check.judge](check, case, observed, expected)
     notes += more
     if problem:
-        return _fail(check, case, problem, _mutant_hint(check, observed, expected, mutants) or hint, notes)
+        return _fail(check, case, problem, _mutant_hint(check, observed, expected, mutants) + [hint], notes)
     return Result(name, True, float(check.points), float(check.points), "passed", "", tuple(notes))
 
 
@@ -538,20 +540,19 @@ def _value_problem(check: Check, case: Case, observed: dict, expected: dict) -> 
     return compare(expected["output"], observed["output"], check.rtol, check.atol, names=check.output_names)
 
 
-def _mutant_hint(check: Check, observed: dict, expected: dict, mutants: Sequence[tuple[str, dict]]) -> str:
+def _mutant_hint(check: Check, observed: dict, expected: dict, mutants: Sequence[tuple[str, dict]]) -> list[str]:
+    """Hints of every mutant whose output the learner's matches (and that differs from the reference here)."""
+    hints = []
     for hint, mobs in mutants:
-        if not hint:
+        if not hint or hint in hints:
             continue
         try:
             if values_match(mobs, observed, check) and not values_match(expected, mobs, check):
-                return hint
+                hints.append(hint)
         except Exception:  # a malformed observation never crashes the judge
             continue
-    return ""
+    return hints
 
 
-def _purity_hint(mutants) -> str:
-    for hint, mobs in mutants:
-        if hint and mobs.get("mutated"):
-            return hint
-    return ""
+def _purity_hint(mutants) -> list[str]:
+    return [hint for hint, mobs in mutants if hint and mobs.get("mutated")]

@@ -96,10 +96,13 @@ class Result:
     message: str
     hint: str = ""
     notes: tuple[str, ...] = ()
+    #: every misconception hint whose mutant matched this case (``combine`` keeps the one matching most cases)
+    candidates: tuple[str, ...] = field(default=(), compare=False)
 
     def to_plain(self) -> dict:
         d = asdict(self)
         d["notes"] = list(self.notes)
+        d["candidates"] = list(self.candidates)
         return d
 
     def summary(self) -> dict:
@@ -149,12 +152,14 @@ def combine(exercise: str, max_score: float, results: list[Result]) -> Result:
                       f"all {n} case{'s' if n != 1 else ''} passed", "", notes)
     with_hint = [r for r in failed if r.hint]
     if with_hint:
-        # the hint that explains most failing cases wins (a case like m = 1 can match several misconceptions)
-        counts = {}
+        # The hint that explains most failing cases wins: a case like m = 1 can match several misconceptions.
+        counts: dict[str, int] = {}
         for r in with_hint:
-            counts[r.hint] = counts.get(r.hint, 0) + 1
-        best = max(counts.values())
-        first = next(r for r in with_hint if counts[r.hint] == best)
+            for h in (r.candidates or (r.hint,)):
+                counts[h] = counts.get(h, 0) + 1
+        best = max(counts, key=lambda h: counts[h])   # first maximal, in case order
+        first = next(r for r in with_hint if best in (r.candidates or (r.hint,)))
+        first = replace(first, hint=best)
     else:
         first = failed[0]
     return replace(first, exercise=exercise, passed=False, score=0.0, max_score=float(max_score), notes=notes)

@@ -12,9 +12,11 @@ ASSIGNMENT = "08_relu_mse_mnist"
 
 
 def _with_zeros(rng, shape):
-    Z = rng.normal(0, 1, shape)
-    Z.flat[:: max(1, Z.size // 3)] = 0.0  # exact zeros: relu'(0) = 0 by convention
-    return Z
+    """Positive, negative and exactly-zero entries (relu'(0) = 0 by convention), in a random arrangement."""
+    v = np.abs(rng.normal(0, 1, int(np.prod(shape)))) + 0.05
+    v[1::3] *= -1.0
+    v[::3] = 0.0
+    return rng.permutation(v).reshape(shape)
 
 
 # ----- relu -----------------------------------------------------------------------------------------------------
