@@ -53,6 +53,7 @@ _DATA_NAMES = ("load_breast_cancer", "split_and_scale", "load_circles", "load_mn
 
 __all__ = [
     "ACTIVATIONS",
+    "DATA_DIR",
     "DERIVATIVES",
     "INITIALIZERS",
     "NeuralNet",
@@ -68,6 +69,9 @@ __all__ = [
     "identity",
     "init_params",
     "layer_forward",
+    "load_breast_cancer",
+    "load_circles",
+    "load_mnist",
     "mse",
     "mse_backward",
     "numerical_gradient",
@@ -76,10 +80,10 @@ __all__ = [
     "relu_derivative",
     "sigmoid",
     "sigmoid_derivative",
+    "split_and_scale",
     "tanh",
     "tanh_derivative",
     "update_params",
-    *_DATA_NAMES,
 ]
 
 

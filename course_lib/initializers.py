@@ -5,6 +5,8 @@ draws only from the ``numpy.random.Generator`` it is given (never from NumPy's g
 from the standard normal for ``"normal"`` (as the seed article does) and are zero for the other methods.
 """
 
+from itertools import pairwise
+
 import numpy as np
 
 from course_lib._validation import as_rng, check_layers
@@ -123,7 +125,7 @@ def init_params(layers, method="normal", rng=None):
     rng = as_rng(rng)
     init_weights, init_bias = INITIALIZERS[method], BIAS_INITIALIZERS[method]
     params = {}
-    for l, (n_in, n_out) in enumerate(zip(layers[:-1], layers[1:]), start=1):
+    for l, (n_in, n_out) in enumerate(pairwise(layers), start=1):
         params[f"theta_{l}"] = init_weights(n_in, n_out, rng)
         params[f"b{l}"] = init_bias(n_out, rng)
     return params

@@ -5,6 +5,8 @@ printed ``fit`` does not. ``__init__`` only stores its arguments; ``fit`` valida
 attributes end in an underscore.
 """
 
+from itertools import pairwise
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
@@ -180,7 +182,7 @@ class NeuralNet(ClassifierMixin, BaseEstimator):
         if isinstance(self.init, dict):
             params = check_params(self.init, n_features=layers[0])
             shapes = [params[f"theta_{l}"].shape for l in range(1, len(params) // 2 + 1)]
-            expected = list(zip(layers[:-1], layers[1:]))
+            expected = list(pairwise(layers))
             if shapes != expected:
                 raise ValueError(f"init params have weight shapes {shapes} but layers={layers} needs {expected}")
             return {key: value.copy() for key, value in params.items()}

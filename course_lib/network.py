@@ -20,7 +20,6 @@ import numpy as np
 from course_lib._validation import as_float_array, check_column, check_params, n_layers
 from course_lib.activations import _sigmoid
 
-
 # ----------------------------------------------------------------------------------------------------------
 # Layer pairs
 # ----------------------------------------------------------------------------------------------------------

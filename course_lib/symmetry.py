@@ -12,6 +12,11 @@ def hidden_unit_spread(theta):
     largest of these ranges. 0.0 means every hidden unit has exactly the same incoming weights, so they all
     compute the same feature: gradient descent then keeps them identical forever.
 
+    In floating point "forever" holds exactly as long as the matrix products round identical columns
+    identically. OpenBLAS does so for layer widths that fill its SIMD blocks (4, 8, 16, ...); for other
+    widths (5, 14, 20) its edge kernels may sum in another order, and the spread of a zero-initialised layer
+    then sits at rounding level (about 1e-15) instead of exactly 0. The units still never separate.
+
     Parameters
     ----------
     theta : array_like of shape (n_in, n_hidden)

@@ -1,20 +1,16 @@
 """NeuralNet: the same trajectory as the public functions and as scikit-learn, estimator conventions."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from sklearn.base import clone  # noqa: E402
-from sklearn.exceptions import NotFittedError  # noqa: E402
-
-from course_lib import NeuralNet, init_params  # noqa: E402
-from course_lib.data import load_breast_cancer, split_and_scale  # noqa: E402
-from course_lib.losses import binary_cross_entropy  # noqa: E402
-from course_lib.network import backward_propagation, forward_propagation, update_params  # noqa: E402
-from course_lib.sklearn_bridge import coefs_to_params, fit_mlp_from_params, make_equivalent_mlp  # noqa: E402
+from course_lib import NeuralNet, init_params
+from course_lib.data import load_breast_cancer, split_and_scale
+from course_lib.losses import binary_cross_entropy
+from course_lib.network import backward_propagation, forward_propagation, update_params
+from course_lib.sklearn_bridge import coefs_to_params, fit_mlp_from_params, make_equivalent_mlp
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -141,7 +137,7 @@ def test_plot_cost_returns_labelled_axes(data):
     ax = net.plot_cost()
     assert ax.get_xlabel() and ax.get_ylabel()
     assert np.array_equal(ax.lines[0].get_ydata(), net.cost_history_)
-    fig, own = plt.subplots()
+    _, own = plt.subplots()
     assert net.plot_cost(ax=own) is own
     plt.close("all")
 

@@ -115,7 +115,7 @@ def test_forward_does_not_mutate_inputs():
 @pytest.mark.parametrize("m", [1, 2, 9])
 def test_backward_propagation_matches_central_differences(layers, m):
     X, Y, params = make_problem(layers, m, seed=m + len(layers))
-    h, cache = forward_propagation(X, params)
+    _, cache = forward_propagation(X, params)
     grads = backward_propagation(X, Y, params, cache)
     assert list(grads) == [f"{p}{l}" for l in range(1, len(layers)) for p in ("dtheta_", "db")]
     for key, value in params.items():
@@ -146,7 +146,7 @@ def test_backward_output_gradient_is_mean_not_sum():
 
 def test_update_params_returns_new_dict_and_leaves_inputs():
     X, Y, params = make_problem([4, 3, 1], 5)
-    h, cache = forward_propagation(X, params)
+    _, cache = forward_propagation(X, params)
     grads = backward_propagation(X, Y, params, cache)
     p0 = {k: v.copy() for k, v in params.items()}
     new = update_params(params, grads, 0.1)
