@@ -19,7 +19,7 @@ def add_grade_parser(subparsers) -> argparse.ArgumentParser:
                    help="instructor source notebooks (default: the course's notebooks/ directory)")
     p.add_argument("--timeout", type=float, default=60.0, help="wall-clock seconds per submission (default 60)")
     p.add_argument("--step-timeout", type=float, default=None,
-                   help="wall-clock seconds per cell or per exercise's checks (default: --timeout)")
+                   help="wall-clock seconds per cell or per exercise's checks (default: a third of --timeout)")
     p.add_argument("--memory", type=int, default=2048, metavar="MB", help="address-space limit in MiB (default 2048)")
     p.add_argument("--isolate", choices=("auto", "rlimits", "strict"), default="auto",
                    help="auto: every layer this machine allows; strict: fail when one is refused")

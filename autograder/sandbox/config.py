@@ -18,7 +18,8 @@ class SandboxConfig:
     source_dir : the instructor's source notebooks, ``<source_dir>/<assignment>/<notebook>.ipynb``.
     timeout : wall-clock seconds for a whole submission (all cells and all checks, retries included).
     step_timeout : wall-clock seconds for one step (one notebook cell, or the checks of one exercise);
-        ``None`` means ``timeout``. A step that runs over is killed, reported, and skipped on a retry.
+        ``None`` means a third of ``timeout`` (so that one hanging exercise leaves time to grade the others).
+        A step that runs over is killed, reported, and skipped on a retry.
     memory_mb : address-space limit of the worker (RLIMIT_AS), in MiB.
     cpu_seconds : CPU-time limit of the worker (RLIMIT_CPU); ``None`` means ``timeout + 5``.
     max_output_bytes : bytes of the worker's stdout/stderr kept (the rest is read and dropped).
@@ -72,7 +73,7 @@ class SandboxConfig:
 
     @property
     def effective_step_timeout(self) -> float:
-        return min(self.timeout, self.step_timeout) if self.step_timeout else self.timeout
+        return min(self.timeout, self.step_timeout) if self.step_timeout else self.timeout / 3
 
     @property
     def effective_cpu_seconds(self) -> int:

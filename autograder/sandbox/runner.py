@@ -119,7 +119,7 @@ def run_job(workdir: Path, config: SandboxConfig, *, uid: int | None, budget: fl
                     elif text == f"done {token}":
                         finished = True
                         step = "done"
-                    elif text.startswith("note "):
+                    elif text.startswith("note ") and step in ("start", "setup"):  # before learner code only
                         if len(notes) < 20:
                             notes.append(text[5:][:500])
                     elif text.startswith("fatal "):
