@@ -51,8 +51,8 @@ def _gradient_descent(X, Y, params, learning_rate, iterations, batch_size, rng):
     """The training loop of ``NeuralNet.fit``: the arithmetic of forward_propagation, binary_cross_entropy,
     backward_propagation and update_params, arranged for speed.
 
-    Inputs are trusted (fit has validated them). Two arrangements make it fast without changing a single
-    number that matters (tests compare it with the public functions and with scikit-learn):
+    Inputs are trusted (fit has validated them). Two arrangements make it fast; the results agree with the
+    public functions and with scikit-learn to rounding (the tests compare them to 1e-12 and 1e-10):
 
     * Each layer's weights live in one "augmented" array W_l = [theta_l; bl] of shape (n_{l-1} + 1, n_l),
       the bias being the weight of a constant input 1 (the article's bias unit x0). For the first layer, X
@@ -75,9 +75,9 @@ def _gradient_descent(X, Y, params, learning_rate, iterations, batch_size, rng):
     history = []
 
     def step(X1, X1T, Y, is_one):
-        # forward: A[l] is the activation of layer l, A[0] the input without its ones column
+        # forward: A[l] is the activation of layer l (A[0] would be X; the first layer reads X1 instead)
         n = X1.shape[0]
-        A = [None]  # A[0] would be X; the first layer uses X1 instead
+        A = [None]
         Z = X1 @ W[0]
         for l in range(1, L):
             A.append(_sigmoid_inplace(Z))
