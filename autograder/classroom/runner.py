@@ -31,6 +31,10 @@ from .records import NotebookGrade, SubmissionResult, SubmissionTask
 
 __all__ = ["GradingContext", "RunReport", "grade_task", "run_tasks", "default_jobs"]
 
+#: Modules worth importing once in the forkserver (the trusted grader, the exercise registry, the answer key);
+#: a module that cannot be imported is skipped.
+PRELOAD = ("autograder.sandbox.grading", "autograder.registry")
+
 #: grade_notebook(notebook_path, student_id, assignment, config) -> NotebookGrade
 GradeNotebook = Callable[[Path, str, str, Any], NotebookGrade]
 
@@ -96,16 +100,20 @@ def _ignore_sigint() -> None:
 
 
 class _Local:
-    """A process pool, or the calling process itself when one job is asked for."""
+    """A process pool, or the calling process itself when one job is asked for.
 
-    def __init__(self, jobs: int):
+    Pool processes are forked from a forkserver (a clean process: no threads, no open progress bar) that has
+    imported ``preload`` once, so each pool process starts with the grader already imported.
+    """
+
+    def __init__(self, jobs: int, preload: Sequence[str] = ()):
         self.workers = jobs
         self.where = f"local, {jobs} process{'es' if jobs != 1 else ''}"
         self.pool = None
         if jobs > 1:
-            self.pool = cf.ProcessPoolExecutor(
-                max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"), initializer=_ignore_sigint
-            )
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["autograder.classroom.runner", *preload])
+            self.pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_sigint)
 
     def submit(self, fn, *args) -> cf.Future:
         if self.pool is not None:
@@ -173,7 +181,8 @@ def run_tasks(
     about to need them. ``labels`` ((student, assignment) per task) names the submission in grader errors.
     """
     started = time.monotonic()
-    backend = _Dask(scheduler) if scheduler is not None else _Local(jobs or default_jobs())
+    preload = [context.grade_notebook.__module__, *PRELOAD]
+    backend = _Dask(scheduler) if scheduler is not None else _Local(jobs or default_jobs(), preload)
     report = RunReport(workers=backend.workers, where=backend.where)
     window = max(2, 2 * backend.workers)
     pending = iter(enumerate(tasks))
