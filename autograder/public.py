@@ -29,7 +29,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import properties  # noqa: F401  (property judges that compare.judge dispatches to)
-from .compare import compare, judge
+from .compare import _index, compare, judge
 from .encode import read_channel
 from .probes import probe
 from .results import Case, Check, Result, combine
@@ -204,7 +204,7 @@ def gradient_report(observed: dict, numeric: dict, tol: float = 1e-7) -> Result:
         if rel > tol or not np.isfinite(rel):
             ok = False
             bad = np.argwhere(~np.isclose(a, num, rtol=1e-5, atol=1e-8))
-            where = ", ".join("(" + ", ".join(map(str, b)) + ")" for b in bad[:6])
+            where = ", ".join(_index(b) for b in bad[:6])
             lines.append(f"{key}: relative error {rel:.2e} (> {tol:g}); wrong entries: {where}"
                          f"{' ...' if len(bad) > 6 else ''} (e.g. analytic {a[tuple(bad[0])]:.6g} vs numerical "
                          f"{num[tuple(bad[0])]:.6g})" if len(bad) else f"{key}: relative error {rel:.2e}")
