@@ -25,6 +25,7 @@ from .config import SandboxConfig
 from .isolation import kill_leftovers
 
 RESPONSE_STEMS = ("response.json", "response.npz")
+STARTUP_SECONDS = 20.0
 
 
 @dataclasses.dataclass
@@ -86,9 +87,12 @@ def run_job(workdir: Path, config: SandboxConfig, *, uid: int | None, budget: fl
     progress_bytes = 0
     while open_fds:
         now = time.monotonic()
-        deadline = min(t0 + budget, step_started + step_limit)
+        # Start-up (interpreter, numpy, IPython, confinement) runs no learner code: a loaded machine gets slack.
+        limit = max(step_limit, STARTUP_SECONDS) if step in ("start", "setup") else step_limit
+        deadline = min(t0 + budget, step_started + limit)
         if now >= deadline:
-            timed_out = "step" if step_started + step_limit <= t0 + budget else "budget"
+            timed_out = "step" if step_started + limit <= t0 + budget else "budget"
+            step_limit = limit
             break
         events = sel.select(timeout=min(0.25, deadline - now))
         for key, _ in events:

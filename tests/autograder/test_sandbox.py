@@ -100,7 +100,7 @@ def _build_class(root: Path, cases, ctx_extra=None):
     return source_dir, submitted, out, gradebook, victim
 
 
-CONFIG = dict(timeout=30, step_timeout=2.5, memory_mb=1024)
+CONFIG = dict(timeout=30, step_timeout=4, memory_mb=1024)
 
 
 @pytest.fixture(scope="module")
