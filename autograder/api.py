@@ -211,7 +211,8 @@ def _run_in_kernel(path: Path, nb, requests: list, timeout: int, kernel_name: st
         for c in cells:
             run_nb.cells.append(nbformat.v4.new_code_cell(c.get("source", "")))
         run_nb.cells.append(nbformat.v4.new_code_cell(_PROBE_CELL.format(req=req, out=out)))
-        kwargs = {"timeout": timeout, "allow_errors": True, "resources": {"metadata": {"path": str(path.parent)}}}
+        kwargs = {"timeout": timeout, "allow_errors": True, "interrupt_on_timeout": True,
+                  "resources": {"metadata": {"path": str(path.parent)}}}
         if kernel_name:
             kwargs["kernel_name"] = kernel_name
         client = NotebookClient(run_nb, **kwargs)
@@ -221,7 +222,8 @@ def _run_in_kernel(path: Path, nb, requests: list, timeout: int, kernel_name: st
         except Exception as exc:  # timeout, dead kernel ...
             failure = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
         errors = [o for c in run_nb.cells[:-1] for o in c.get("outputs", []) if o.get("output_type") == "error"]
-        note = f"{len(errors)} cell(s) of the notebook raised an error (e.g. {errors[0].get('ename')})" if errors else ""
+        note = (f"{len(errors)} cell(s) of the notebook raised an error or timed out (e.g. {errors[0].get('ename')})"
+                if errors else "")
         if not os.path.exists(out + ".json"):
             return None, failure or "the checker could not run in the kernel"
         try:
