@@ -12,4 +12,4 @@ from .api import GradeRun, grade_directory, summary_table
 from .gradescope import results_json, run_autograder
 from .release import build_release
 
-__all__ = ["GradeRun", "grade_directory", "summary_table", "results_json", "run_autograder", "build_release"]
+__all__ = ["GradeRun", "build_release", "grade_directory", "results_json", "run_autograder", "summary_table"]

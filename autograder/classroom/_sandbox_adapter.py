@@ -15,7 +15,7 @@ from typing import Any
 
 from .records import ExerciseRow, NotebookGrade, SubmissionResult
 
-__all__ = ["grade_notebook", "write_reports", "expected_notebooks", "prepare_config"]
+__all__ = ["expected_notebooks", "grade_notebook", "prepare_config", "write_reports"]
 
 
 def grade_notebook(path: Path, student_id: str, assignment: str, config: Any) -> NotebookGrade:

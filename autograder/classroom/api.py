@@ -21,8 +21,14 @@ from .records import SubmissionResult
 from .runner import GradingContext, RunReport, run_tasks
 from .store import ResultStore, discover_submissions, fingerprint, read_task
 
-__all__ = ["GradeRun", "grade_directory", "default_config", "default_grade_notebook", "summary_table",
-           "STATUSES"]
+__all__ = [
+    "STATUSES",
+    "GradeRun",
+    "default_config",
+    "default_grade_notebook",
+    "grade_directory",
+    "summary_table",
+]
 
 STATUSES = ("passed", "failed", "error", "timeout", "memory", "missing", "tampered")
 RESULTS_FOLDER = "submissions"
@@ -177,10 +183,10 @@ def summary_table(run: GradeRun, total: int | None = None) -> str:
     report = run.report
     total = len(run.results) if total is None else total
     rate = len(report.graded) / report.seconds if report.seconds > 0 else 0.0
-    lines = [
+    lines = [(
         f"Graded {len(report.graded)} submission(s) in {report.seconds:.1f} s ({rate:.2f}/s, {report.where}); "
         f"{run.reused} up to date, skipped; {total} in all."
-    ]
+    )]
     if report.interrupted:
         missing = total - len(run.results)
         lines.append(f"INTERRUPTED: {missing} submission(s) not graded yet; run the same command again to "
@@ -204,7 +210,7 @@ def summary_table(run: GradeRun, total: int | None = None) -> str:
         rows.append([name, str(len(results)), str(sum(statuses.values())), f"{score:.2f}/{maximum:g}{percent}",
                      *(str(statuses.get(s, 0)) for s in STATUSES)])
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    fmt = lambda cells: "  ".join(c.ljust(w) if i == 0 else c.rjust(w)  # noqa: E731
+    fmt = lambda cells: "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
                                   for i, (c, w) in enumerate(zip(cells, widths)))
     lines += [fmt(header), fmt(["-" * w for w in widths]), *(fmt(r) for r in rows)]
     return "\n".join(lines)

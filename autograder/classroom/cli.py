@@ -13,7 +13,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
-__all__ = ["add_classroom_arguments", "add_release", "add_gradescope", "run_grade"]
+__all__ = ["add_classroom_arguments", "add_gradescope", "add_release", "run_grade"]
 
 
 def add_classroom_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:

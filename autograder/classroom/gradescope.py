@@ -21,7 +21,7 @@ from typing import Any
 from .records import SubmissionResult
 from .store import atomic_write_text
 
-__all__ = ["results_json", "write_results_json", "run_autograder", "SUBMISSION_DIR", "RESULTS_PATH"]
+__all__ = ["RESULTS_PATH", "SUBMISSION_DIR", "results_json", "run_autograder", "write_results_json"]
 
 SUBMISSION_DIR = Path("/autograder/submission")
 RESULTS_PATH = Path("/autograder/results/results.json")

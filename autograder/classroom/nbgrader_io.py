@@ -21,8 +21,14 @@ import nbformat
 
 from .records import ExerciseRow, SubmissionResult
 
-__all__ = ["CourseInfo", "find_course_dir", "load_course", "write_gradebook", "write_autograded",
-           "feedback_output"]
+__all__ = [
+    "CourseInfo",
+    "feedback_output",
+    "find_course_dir",
+    "load_course",
+    "write_autograded",
+    "write_gradebook",
+]
 
 CONFIG_NAME = "nbgrader_config.py"
 

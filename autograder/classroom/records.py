@@ -13,7 +13,7 @@ import dataclasses
 import json
 from typing import Any
 
-__all__ = ["ExerciseRow", "NotebookGrade", "SubmissionTask", "SubmissionResult"]
+__all__ = ["ExerciseRow", "NotebookGrade", "SubmissionResult", "SubmissionTask"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,7 +100,7 @@ class SubmissionResult:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_plain(cls, data: dict[str, Any]) -> "SubmissionResult":
+    def from_plain(cls, data: dict[str, Any]) -> SubmissionResult:
         notebooks = tuple(
             NotebookGrade(
                 notebook=str(nb["notebook"]),
@@ -118,5 +118,5 @@ class SubmissionResult:
         return json.dumps(self.to_plain(), indent=1, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "SubmissionResult":
+    def from_json(cls, text: str) -> SubmissionResult:
         return cls.from_plain(json.loads(text))

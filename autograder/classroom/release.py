@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["ReleaseReport", "build_release", "public_modules", "INSTRUCTOR_MODULES", "CHECKER_NAME"]
+__all__ = ["CHECKER_NAME", "INSTRUCTOR_MODULES", "ReleaseReport", "build_release", "public_modules"]
 
 #: Top-level names under ``autograder`` that belong to the instructor and never ship to learners.
 INSTRUCTOR_MODULES = ("exercises", "registry", "hidden", "publicgen", "api", "cli", "sandbox", "classroom")

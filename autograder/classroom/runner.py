@@ -29,7 +29,7 @@ from typing import Any
 
 from .records import NotebookGrade, SubmissionResult, SubmissionTask
 
-__all__ = ["GradingContext", "RunReport", "grade_task", "run_tasks", "default_jobs"]
+__all__ = ["GradingContext", "RunReport", "default_jobs", "grade_task", "run_tasks"]
 
 #: Modules worth importing once in the forkserver (the trusted grader, the exercise registry, the answer key);
 #: a module that cannot be imported is skipped.
@@ -122,7 +122,7 @@ class _Local:
         future.set_running_or_notify_cancel()
         try:
             future.set_result(fn(*args))
-        except BaseException as exc:  # noqa: BLE001 - reported per submission
+        except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt):
                 raise
             future.set_exception(exc)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .records import SubmissionResult, SubmissionTask
 
-__all__ = ["ResultStore", "discover_submissions", "fingerprint", "read_task", "atomic_write_text"]
+__all__ = ["ResultStore", "atomic_write_text", "discover_submissions", "fingerprint", "read_task"]
 
 IGNORED_PARTS = (".ipynb_checkpoints", "__pycache__", ".DS_Store")
 #: Bump when the meaning of stored results changes without any hashed file changing.

@@ -27,7 +27,7 @@ ASSIGNMENT = "01_neuron_model"
 THIRD_PARTY = ("numpy", "pandas", "sklearn", "matplotlib", "mlxtend", "scipy", "ipykernel", "nbclient",
                "nbformat", "jupyter_client")
 KERNEL = "course-bundle"
-SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.S | re.M)
+SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.DOTALL | re.MULTILINE)
 
 needs_public_data = pytest.mark.skipif(
     not (REPO / "autograder" / "public_data" / "index.json").is_file(),
