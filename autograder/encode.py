@@ -14,6 +14,8 @@ Interface (used by probes, the judges and the sandbox)
     ndarray                 ``{"t": "ndarray", "v": <np.ndarray>}`` (exactly ``numpy.ndarray``, numeric/bool dtype)
     list / tuple            ``{"t": "list", "items": [...]}``
     dict                    ``{"t": "dict", "keys": ["a", ...], "values": [...]}`` (str keys only; others counted)
+                            (subclasses of dict/list/tuple such as OrderedDict or a namedtuple are read through the
+                            base type's own C methods and carry ``"subclass": "pkg.Class"``)
     dataframe / series      pandas objects of exactly those types (columns, index, values, dtypes, names)
     object                  ``{"t": "object", "type": "pkg.Class", "kind": "ndarray-subclass" | "matrix" | ...}``
     exception               ``{"t": "exception", "type": "ValueError", "mro": [...], "message": "..."}``
@@ -140,6 +142,14 @@ def encode(value: Any, _depth: int = 0) -> dict:
     pd = sys.modules.get("pandas")
     if pd is not None and (cls is pd.DataFrame or cls is pd.Series):
         return _encode_pandas(value, pd, _depth)
+    if issubclass(cls, (dict, list, tuple)) and not issubclass(cls, np.ndarray):
+        # OrderedDict, defaultdict, namedtuple ...: read the underlying storage with the BASE class's C methods
+        # (dict.items, tuple.__iter__), so no method the subclass defines (__eq__, __iter__, items) is called.
+        base = dict if issubclass(cls, dict) else (list if issubclass(cls, list) else tuple)
+        plain = dict(dict.items(value)) if base is dict else base(base.__iter__(value))
+        tree = encode(plain, _depth)
+        tree["subclass"] = type_name(value)
+        return tree
     return _encode_other(value)
 
 

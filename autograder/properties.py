@@ -319,7 +319,9 @@ def _scenario_problem(name: str, sc: dict, case: Case, spec: dict) -> tuple[str 
         hint = HINTS["nn_predict_labels"] if p is not None and p.dtype.kind == "f" else ""
         return f"{where}: predict(X) is {describe(pred)}; an int array of shape ({m},) is expected.", hint
     if p.dtype.kind not in "iu" or not np.isin(p, (0, 1)).all():
-        return f"{where}: predict(X) must return integer labels 0/1 (got dtype {p.dtype}).", HINTS["nn_predict_labels"]
+        fix = " (use .astype(int))" if p.dtype.kind == "b" else ""
+        return f"{where}: predict(X) must return integer labels 0/1 (got dtype {p.dtype}){fix}.", \
+            HINTS["nn_predict_labels"]
     agree = p == (P[:, 1] >= 0.5)
     near = np.abs(P[:, 1] - 0.5) < 1e-9
     if not (agree | near).all():
