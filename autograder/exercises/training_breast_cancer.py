@@ -74,7 +74,7 @@ LOAD_BREAST_CANCER_CSV = ExerciseSpec(
         Mutant("bool", "y holds the integers 0 and 1 (e.g. .astype(int) or .map({'M': 0, 'B': 1}))",
                load_bool_labels),
     ),
-    output_names=("X", "y"), arg_names=("path",), rtol=0.0, atol=0.0,
+    output_names=("X", "y"), arg_names=("path",), rtol=1e-12, atol=0.0,
 )
 
 

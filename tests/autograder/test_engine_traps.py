@@ -296,3 +296,19 @@ def test_property_judges_explain_themselves():
         return Xtr, Xte, pd.Series(ytr), yte
     r = grade(series_y, "split_and_scale")
     assert not r.passed and ".to_numpy()" in r.message
+
+
+def test_scaling_with_ddof_1_is_recognised():
+    def pandas_std(X, y, test_size=0.2, seed=0):
+        from sklearn.model_selection import train_test_split
+        Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=test_size, random_state=seed)
+        mu, sd = Xtr.mean(), Xtr.std()          # pandas: ddof=1
+        return ((Xtr - mu) / sd).to_numpy(), ((Xte - mu) / sd).to_numpy(), ytr.to_numpy(), yte.to_numpy()
+    r = grade(pandas_std, "split_and_scale")
+    assert not r.passed and "ddof=1" in r.message and "population" in r.hint
+
+
+def test_log_with_a_small_epsilon_is_a_valid_cross_entropy():
+    def bce(Y, h):
+        return float(-np.mean(Y * np.log(h + 1e-8) + (1 - Y) * np.log(1 - h + 1e-8)))
+    assert grade(bce, "binary_cross_entropy").passed
