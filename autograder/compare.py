@@ -481,7 +481,20 @@ def _fail(check: Check, case: Case, message: str, hint, notes) -> Result:
 
 def judge(check: Check, case: Case, observed: dict, expected: dict,
           mutants: Sequence[tuple[str, dict]] = ()) -> Result:
-    """Verdict for one case (score is all or nothing). See module docstring."""
+    """Verdict for one case (score is all or nothing). See module docstring.
+
+    Never raises on a malformed observation (e.g. one forged by learner code in a worker): that is a failure.
+    """
+    try:
+        return _judge(check, case, observed, expected, mutants)
+    except Exception as exc:  # noqa: BLE001
+        return Result(check.name, False, 0.0, float(check.points),
+                      f"On case '{case.label}': the result could not be judged ({type(exc).__name__}); "
+                      "it does not have the structure the checker expects.")
+
+
+def _judge(check: Check, case: Case, observed: dict, expected: dict,
+           mutants: Sequence[tuple[str, dict]] = ()) -> Result:
     name = check.name
     out = observed.get("output", {})
     if type(out) is dict and out.get("t") == "missing":

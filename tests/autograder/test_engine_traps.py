@@ -312,3 +312,25 @@ def test_log_with_a_small_epsilon_is_a_valid_cross_entropy():
     def bce(Y, h):
         return float(-np.mean(Y * np.log(h + 1e-8) + (1 - Y) * np.log(1 - h + 1e-8)))
     assert grade(bce, "binary_cross_entropy").passed
+
+
+@pytest.mark.parametrize("forged", [
+    {},
+    {"output": {"t": "ndarray"}, "error": None},
+    {"output": {"t": "probe", "v": {"first": {"t": "dict", "keys": ["theta_1"], "values": [3]}}}, "error": None},
+    {"output": {"t": "dict", "keys": ["a"], "values": [{"t": "ndarray", "v": "x"}]}, "error": {"type": 1}},
+])
+def test_forged_observations_fail_without_crashing_the_judge(forged):
+    for name in ("sigmoid", "init_params", "backward_propagation"):
+        spec = EXERCISES[name]
+        case = spec.hidden_cases(0)[0]
+        r = spec.judge(case, forged)
+        assert not r.passed
+
+
+def test_report_has_html_and_plain_text_mimetypes():
+    from IPython.core.formatters import DisplayFormatter
+    from autograder.public import Report
+    data, _ = DisplayFormatter().format(Report(run_public(np.tanh, "sigmoid")))
+    assert {"text/html", "text/plain"} <= set(data)
+    assert "sigmoid: FAILED" in data["text/plain"]
