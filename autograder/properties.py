@@ -34,6 +34,8 @@ HINTS = {
     "init_zero_bias": "zeros and xavier give zero biases; only 'normal' draws the biases too",
     "init_unknown": "an unknown method name must raise ValueError naming the method, not fall back silently",
     "init_constant": "'zeros' means every parameter is exactly 0.0",
+    "init_symmetric": "constant (or zero) weights make every hidden unit compute the same thing, and they stay "
+                      "identical during training: draw the weights at random from rng",
     "init_normal_bias": "method 'normal' draws the biases from the standard normal too (as the article does)",
     "split_leakage": "fit the scaler on the training rows only, then transform both parts with it: fitting on all "
                      "rows leaks information from the test set",
@@ -43,6 +45,8 @@ HINTS = {
     "split_order": "return (X_train, X_test, y_train, y_test) in that order",
     "split_test_size": "test_size is the fraction of rows in the TEST part",
     "nn_ascent": "the cost goes up: update with params - learning_rate * gradient (gradient DEscent)",
+    "nn_summed": "your steps are m times too large: the cost is a MEAN over the batch, so average the gradients "
+                 "(dZ_L = (h - Y) / m)",
     "nn_percent": "score returns the accuracy as a fraction in [0, 1], not a percentage",
     "nn_proba_order": "predict_proba columns are [P(y=0), P(y=1)], like scikit-learn's classes_ order",
     "nn_predict_labels": "predict returns labels 0/1 (ints), not probabilities: threshold P(y=1) at 0.5",
@@ -146,7 +150,7 @@ def judge_init_params(check: Check, case: Case, observed: dict, expected: dict):
             std = 1.0 if method == "normal" else math.sqrt(2 / (n_in + n_out))
             if np.all(theta == theta.flat[0]) and theta.size > 1:
                 return f"params['theta_{i}'] is constant ({theta.flat[0]!r}); random draws are expected.", \
-                    "constant (or zero) weights make every hidden unit identical: draw them at random", []
+                    HINTS["init_symmetric"], []
             problem, _ = _moment_problem(theta, std, f"params['theta_{i}'] (method {method!r})")
             if problem:
                 return problem, _init_hint(method, float(theta.std()) / std, n_in, n_out), []

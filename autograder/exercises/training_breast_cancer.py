@@ -204,6 +204,16 @@ def __getattr__(name):
             with mock.patch.object(model, "_gradient_descent", ascent):
                 return super().fit(X, y)
 
+    class SummedNet(base):
+        def fit(self, X, y):
+            original = model._gradient_descent
+            m = len(X)
+
+            def summed(X, Y, params, learning_rate, *args, **kwargs):
+                return original(X, Y, params, learning_rate * m, *args, **kwargs)
+            with mock.patch.object(model, "_gradient_descent", summed):
+                return super().fit(X, y)
+
     class PercentNet(base):
         def score(self, X, y, sample_weight=None):
             return 100.0 * super().score(X, y)
@@ -227,7 +237,7 @@ def __getattr__(name):
             finally:
                 self.seed = seed
 
-    table = {c.__name__: c for c in (AscentNet, PercentNet, SwappedProbaNet, ProbaPredictNet, GlobalSeedNet)}
+    table = {c.__name__: c for c in (AscentNet, SummedNet, PercentNet, SwappedProbaNet, ProbaPredictNet, GlobalSeedNet)}
     if name in table:
         return table[name]
     raise AttributeError(name)
@@ -237,6 +247,7 @@ NEURAL_NET = ExerciseSpec(
     "NeuralNet", ASSIGNMENT, 5, "course_lib.model:NeuralNet", net_cases,
     mutants=(
         Mutant("ascent", HINTS["nn_ascent"], f"{HERE}:AscentNet"),
+        Mutant("summed", HINTS["nn_summed"], f"{HERE}:SummedNet"),
         Mutant("percent", HINTS["nn_percent"], f"{HERE}:PercentNet"),
         Mutant("proba_order", HINTS["nn_proba_order"], f"{HERE}:SwappedProbaNet"),
         Mutant("predict_proba", HINTS["nn_predict_labels"], f"{HERE}:ProbaPredictNet"),

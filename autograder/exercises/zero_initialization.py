@@ -77,6 +77,11 @@ def init_fallback(layers, method, rng):
     return _ref_init(layers, method if method in ("zeros", "normal", "xavier", "he") else "normal", rng)
 
 
+def init_constant(layers, method, rng):
+    p = _ref_init(layers, method, rng)
+    return {k: (np.full_like(v, 0.5) if k.startswith("theta") and method != "zeros" else v) for k, v in p.items()}
+
+
 def init_ones(layers, method, rng):
     p = _ref_init(layers, method, rng)
     return {k: (np.ones_like(v) if method == "zeros" else v) for k, v in p.items()}
@@ -95,6 +100,7 @@ INIT_PARAMS = ExerciseSpec(
         Mutant("bias_row", HINTS["init_bias_shape"], init_bias_row),
         Mutant("fallback", HINTS["init_unknown"], init_fallback),
         Mutant("ones", HINTS["init_constant"], init_ones),
+        Mutant("constant", HINTS["init_symmetric"], init_constant),
     ),
     judge_kind="init_params", arg_names=("layers", "method", "rng"),
 )
