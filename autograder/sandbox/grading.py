@@ -327,8 +327,6 @@ def _judge_exercise(sub: Submission, name: str, pts: float, handle: ExerciseHand
             return row(cell_status, f"`{name}` is not defined: the cell that should define it {why}")
         return row("missing", f"`{name}` is not defined in the notebook (was it renamed or deleted?)")
     errors = [o["error"] for o in observations if o["error"] is not None]
-    if errors and all(e["type"] == "NotImplementedError" for e in errors) and len(errors) == len(observations):
-        return row("missing", f"`{name}` is not implemented yet (it raises NotImplementedError)")
     results: list[Result] = []
     for case, obs in zip(cases, observations):
         try:
@@ -339,6 +337,9 @@ def _judge_exercise(sub: Submission, name: str, pts: float, handle: ExerciseHand
     if verdict.passed:
         return row("passed", verdict.message, float(pts), "")
     status = "failed"
+    if any(e["type"] == "NotImplementedError" for e in errors) or "raised NotImplementedError" in verdict.message:
+        # the released stub, left as it was: an unanswered exercise (0 points whatever the status)
+        return row("missing", verdict.message, 0.0, verdict.hint)
     if errors:
         types = {e["type"] for e in errors}
         status = "memory" if "MemoryError" in types else "error"

@@ -207,6 +207,12 @@ def _hide_and_privatise(libc, plan: ConfinePlan, notes: list[str], refused) -> s
                 _mount(libc, "tmpfs", tmp, "tmpfs", flags, "size=256m,mode=1777")
             except OSError as exc:
                 refused(f"private {tmp}", exc)
+    # A private view of /proc: the worker sees its own uid's processes only (not the grader's command lines,
+    # not the other workers).
+    try:
+        _mount(libc, "proc", "/proc", "proc", flags, "hidepid=2")
+    except OSError as exc:
+        refused("private /proc (hidepid)", exc)
     try:
         target = "/tmp/submission"
         os.mkdir(target, 0o700)

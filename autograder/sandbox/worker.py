@@ -112,6 +112,9 @@ def _make_shell(workdir: str):
     cfg.InteractiveShell.autocall = 0
     cfg.InteractiveShell.cache_size = 0
     shell = InteractiveShell.instance(config=cfg)
+    # No GUI event loop here: `%matplotlib inline` (the notebooks' setup cells) must work, not raise
+    # "Implement enable_gui in a subclass" and skip the rest of the setup cell.
+    shell.enable_gui = lambda gui=None: None
     return shell
 
 

@@ -266,8 +266,14 @@ def test_real_notebooks_perfect_submissions_get_full_marks(tmp_path):
         folder = submitted / "perfect" / path.parent.name
         folder.mkdir(parents=True)
         nbformat.write(_perfect_submission(path), folder / path.name)
+        folder = submitted / "blank" / path.parent.name  # the released notebook, handed in untouched
+        folder.mkdir(parents=True)
+        nbformat.write(released_version(nbformat.read(path, as_version=4)), folder / path.name)
     config = SandboxConfig(source_dir=PROJECT / "notebooks", timeout=120, memory_mb=2048)
     results = grade_submissions(submitted, tmp_path / "out", config, provider=registry_provider)
-    bad = [(r.submission.assignment, row.exercise, row.status, row.message)
-           for r in results for row in r.rows if row.status != "passed"]
-    assert results and not bad, bad
+    rows = [(r.submission.student_id, r.submission.assignment, row) for r in results for row in r.rows]
+    bad = [(a, row.exercise, row.status, row.message) for s, a, row in rows if s == "perfect" and row.status != "passed"]
+    assert len(results) == 2 * len(REAL_SOURCES) and not bad, bad
+    blank = [(a, row.exercise, row.status, row.message) for s, a, row in rows if s == "blank"
+             and (row.status != "missing" or row.score != 0)]
+    assert not blank, blank

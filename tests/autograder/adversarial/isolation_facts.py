@@ -1,5 +1,5 @@
 """Not an attack: a submission that measures its own confinement from inside the worker (uid, capabilities,
-no-new-privileges, every rlimit, hidden answer key, network, private /tmp). When the grader runs as root every
+no-new-privileges, every rlimit, hidden answer key, network, private /tmp, private /proc). When the grader runs as root every
 layer must be in force, otherwise count_quadratic_terms raises naming the missing layers (and would score 0)."""
 
 INSERT_AFTER = {
@@ -31,6 +31,9 @@ if @ROOT@:
         MISSING.append(f'network interfaces {ifaces}')
     if sorted(os.listdir('/tmp')) != ['submission']:
         MISSING.append(f'/tmp holds {sorted(os.listdir("/tmp"))[:5]}')
+    others = [p for p in os.listdir('/proc') if p.isdigit() and os.stat('/proc/' + p).st_uid != os.getuid()]
+    if others:
+        MISSING.append(f'{len(others)} processes of other users visible')
     if not os.getcwd().startswith('/tmp/submission/'):
         MISSING.append(f'cwd {os.getcwd()}')
 """,
