@@ -334,7 +334,7 @@ def compare(expected: Any, observed: Any, rtol: float = 1e-7, atol: float = 1e-1
             notes.append(f"{path} has {observed['nonstr_keys']} non-string keys (ignored).")
         ovals = dict(zip(okeys, observed["values"]))
         for k, e in zip(expected["keys"], expected["values"]):
-            problem, n = compare(e, ovals[k], rtol, atol, f"{path}[{k!r}]" if path != "output" else f"[{k!r}]")
+            problem, n = compare(e, ovals[k], rtol, atol, f"{path}[{k!r}]")
             notes += n
             if problem:
                 return problem, notes
@@ -550,6 +550,8 @@ def _value_problem(check: Check, case: Case, observed: dict, expected: dict) -> 
             return (f"the result is {v!r}; a finite value between {lo:.4g} and {hi:.4g} is expected "
                     f"({case.options.get('why', '')})."), []
         return None, []
+    if len(check.output_names) == 1:  # a single named output, e.g. "grads": messages say grads['db1']
+        return compare(expected["output"], observed["output"], check.rtol, check.atol, path=check.output_names[0])
     return compare(expected["output"], observed["output"], check.rtol, check.atol, names=check.output_names)
 
 

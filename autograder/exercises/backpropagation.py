@@ -121,7 +121,7 @@ BACKWARD_PROPAGATION = ExerciseSpec(
         Mutant("db_unsummed", "db_l sums dZ_l over the samples (axis=0)",
                lambda X, Y, p, c: _backward_variant(X, Y, p, c, db_unsummed=True)),
     ),
-    arg_names=("X", "Y", "params", "cache"), rtol=1e-6, atol=1e-10,
+    arg_names=("X", "Y", "params", "cache"), output_names=("grads",), rtol=1e-6, atol=1e-10,
 )
 
 
@@ -279,7 +279,7 @@ UPDATE_PARAMS = ExerciseSpec(
         Mutant("in_place", "return a NEW dict of new arrays; `params[k] -= ...` changes the caller's arrays",
                _update_in_place),
     ),
-    purity=True, arg_names=("params", "grads", "learning_rate"), atol=1e-12,
+    purity=True, arg_names=("params", "grads", "learning_rate"), output_names=("new_params",), atol=1e-12,
 )
 
 SPECS = [BINARY_CROSS_ENTROPY, BACKWARD_PROPAGATION, NUMERICAL_GRADIENT, RELATIVE_ERROR, UPDATE_PARAMS]
