@@ -20,14 +20,23 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .results import Case, Result, combine
 
-__all__ = ["check_function", "check_notebook", "plan", "judge_plan", "Plan", "notebook_exercises",
-           "results_to_json", "format_table"]
+__all__ = [
+    "Plan",
+    "check_function",
+    "check_notebook",
+    "format_table",
+    "judge_plan",
+    "notebook_exercises",
+    "plan",
+    "results_to_json",
+]
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ def plan(names: Sequence[str], hidden: bool = False, seed: int | None = None) ->
     plans = []
     if hidden:
         import numpy as np
+
         from .hidden import _seed
         from .registry import EXERCISES
         s = _seed(seed)
@@ -169,14 +179,14 @@ def check_notebook(path: str | os.PathLike, timeout: int = 60, hidden: bool = Fa
     try:
         nb = _read_notebook(path)
     except FileNotFoundError:
-        assignment, names = notebook_exercises(path)
+        _, names = notebook_exercises(path)
         return _all_failed(names, f"notebook {path.name} not found.") or [
             Result(path.name, False, 0.0, 0.0, f"notebook {path.name} not found.")]
-    except Exception as exc:  # malformed JSON, bad encoding, invalid nbformat ...
-        assignment, names = notebook_exercises(path)
+    except Exception as exc:  # malformed JSON, bad encoding, invalid nbformat ...  # noqa: BLE001
+        _, names = notebook_exercises(path)
         msg = f"the notebook could not be read ({type(exc).__name__}: {str(exc)[:200]}); nothing was graded."
         return _all_failed(names, msg) or [Result(path.name, False, 0.0, 0.0, msg)]
-    assignment, names = notebook_exercises(path, nb)
+    _, names = notebook_exercises(path, nb)
     if not names:
         return [Result(path.name, False, 0.0, 0.0, "no graded exercise found in this notebook.")]
     plans = plan(names, hidden=hidden, seed=seed)
@@ -219,7 +229,7 @@ def _run_in_kernel(path: Path, nb, requests: list, timeout: int, kernel_name: st
         failure = ""
         try:
             client.execute()
-        except Exception as exc:  # timeout, dead kernel ...
+        except Exception as exc:  # timeout, dead kernel ...  # noqa: BLE001
             failure = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
         errors = [o for c in run_nb.cells[:-1] for o in c.get("outputs", []) if o.get("output_type") == "error"]
         note = (f"{len(errors)} cell(s) of the notebook raised an error or timed out (e.g. {errors[0].get('ename')})"
@@ -228,7 +238,7 @@ def _run_in_kernel(path: Path, nb, requests: list, timeout: int, kernel_name: st
             return None, failure or "the checker could not run in the kernel"
         try:
             return read_channel(out), (failure or note)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             return None, f"invalid observations ({type(exc).__name__})"
 
 

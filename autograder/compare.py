@@ -24,13 +24,14 @@ largest absolute and relative errors.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from .results import Case, Check, Result
 
-__all__ = ["compare", "judge", "describe", "values_match"]
+__all__ = ["compare", "describe", "judge", "values_match"]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -564,7 +565,7 @@ def _mutant_hint(check: Check, observed: dict, expected: dict, mutants: Sequence
         try:
             if values_match(mobs, observed, check) and not values_match(expected, mobs, check):
                 hints.append(hint)
-        except Exception:  # a malformed observation never crashes the judge
+        except Exception:  # a malformed observation never crashes the judge  # noqa: BLE001, S112
             continue
     return hints
 

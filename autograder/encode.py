@@ -48,9 +48,22 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["encode", "materialize", "to_channel", "from_channel", "write_channel", "read_channel",
-           "ChannelError", "encode_exception", "type_name", "FUNCTIONS", "rng_arg", "file_arg", "function_arg",
-           "trees_equal"]
+__all__ = [
+    "FUNCTIONS",
+    "ChannelError",
+    "encode",
+    "encode_exception",
+    "file_arg",
+    "from_channel",
+    "function_arg",
+    "materialize",
+    "read_channel",
+    "rng_arg",
+    "to_channel",
+    "trees_equal",
+    "type_name",
+    "write_channel",
+]
 
 MAX_DEPTH = 8
 MAX_ITEMS = 10_000          # list/dict items per container
@@ -161,7 +174,7 @@ def _encode_other(value: Any) -> dict:
         kind = "matrix" if issubclass(cls, np.matrix) else (
             "masked-array" if issubclass(cls, np.ma.MaskedArray) else "ndarray-subclass")
     elif issubclass(cls, (float, int, str, list, tuple, dict)):
-        kind = f"{[b for b in (float, int, str, list, tuple, dict) if issubclass(cls, b)][0].__name__}-subclass"
+        kind = f"{next(b for b in (float, int, str, list, tuple, dict) if issubclass(cls, b)).__name__}-subclass"
     elif issubclass(cls, np.generic):
         kind = "numpy-scalar"
     elif issubclass(cls, BaseException):
@@ -201,7 +214,7 @@ def _encode_pandas(value, pd, depth) -> dict:
         venc = _encode_array(value.to_numpy(dtype=float)) if numeric and value.shape[1] else {"t": "none"}
         return {"t": "dataframe", "columns": columns, "dtypes": dtypes, "shape": list(value.shape),
                 "index": _index_tree(value.index, pd, depth), "values": venc}
-    except Exception as exc:  # a broken pandas object is a learner problem, not a crash
+    except Exception as exc:  # a broken pandas object is a learner problem, not a crash  # noqa: BLE001
         return {"t": "object", "type": type_name(value), "kind": f"unreadable pandas object ({type(exc).__name__})"}
 
 
@@ -210,7 +223,7 @@ def encode_exception(exc: BaseException) -> dict:
     cls = type(exc)
     try:
         msg = str(exc)
-    except Exception:
+    except Exception:  # noqa: BLE001
         msg = "<unprintable message>"
     mro = [c.__name__ for c in cls.__mro__ if isinstance(c, type)]
     return {"t": "exception", "type": cls.__name__, "mro": mro[:12], "message": msg[:MAX_STR]}

@@ -35,14 +35,15 @@ import shutil
 import tempfile
 import time
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from .encode import encode, encode_exception, materialize, trees_equal, type_name
 from .results import Case
 
-__all__ = ["probe", "PROBES", "missing_observation", "run_probe_requests"]
+__all__ = ["PROBES", "missing_observation", "probe", "run_probe_requests"]
 
 MAX_STDOUT = 4000
 
@@ -65,7 +66,7 @@ class _Capture:
                 for w in caught:
                     try:
                         text = f"{w.category.__name__}: {w.message}"
-                    except Exception:
+                    except Exception:  # noqa: BLE001
                         text = "a warning"
                     if text not in self.warnings:
                         self.warnings.append(text[:300])
@@ -90,7 +91,7 @@ def _safe_call(cap: _Capture, fn: Callable, *args, **kwargs):
     try:
         with cap():
             return fn(*args, **kwargs), None
-    except BaseException as exc:  # noqa: BLE001 - SystemExit/KeyboardInterrupt from learner code are reported too
+    except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise
         return None, encode_exception(exc)
@@ -212,7 +213,7 @@ def probe_mlp(fn: Callable, case: Case, tmpdir: str) -> dict:
     out: dict[str, Any] = {"type": type_name(est)}
     try:
         from sklearn.neural_network import MLPClassifier
-    except Exception:  # pragma: no cover - sklearn is a dependency
+    except Exception:  # pragma: no cover - sklearn is a dependency  # noqa: BLE001
         MLPClassifier = None
     if MLPClassifier is None or type(est) is not MLPClassifier:
         return _observation({"t": "probe", "v": out}, None, cap, (), time.perf_counter() - t0)
@@ -274,7 +275,7 @@ def probe(spec_name: str, learner_obj: Any, case: Case | dict) -> dict:
         return driver(learner_obj, case, tmpdir)
     except KeyboardInterrupt:
         raise
-    except BaseException as exc:  # a probe must never crash the caller: report it as the learner's error
+    except BaseException as exc:  # a probe must never crash the caller: report it as the learner's error  # noqa: BLE001
         return _observation({"t": "none"}, encode_exception(exc))
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)

@@ -20,7 +20,7 @@ import numpy as np
 from .compare import compare, describe
 from .results import Case, Check
 
-__all__ = ["JUDGES", "HINTS"]
+__all__ = ["HINTS", "JUDGES"]
 
 HINTS = {
     "init_scale": "method 'normal' draws from the standard normal distribution (like np.random.randn): no 0.01 "
@@ -260,8 +260,8 @@ def judge_split_and_scale(check: Check, case: Case, observed: dict, expected: di
         sd1 = raw_tr.std(axis=0, ddof=1)
         if np.allclose(Xtr, (raw_tr - mu) / sd1, rtol=1e-7, atol=1e-9):
             return ("the features were divided by the sample standard deviation (ddof=1).",
-                    "StandardScaler divides by the population standard deviation (ddof=0); pandas' .std() uses "
-                    "ddof=1: use StandardScaler or np.std", [])
+                    ("StandardScaler divides by the population standard deviation (ddof=0); pandas' .std() uses "
+                     "ddof=1: use StandardScaler or np.std"), [])
         return "the features are not standardised with the training part's mean and standard deviation.", "", []
     second, problem = _split_parts(v.get("second"))
     if problem or not all(np.array_equal(a, b) for a, b in zip(parts, second)):

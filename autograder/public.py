@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import html
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -34,8 +35,17 @@ from .encode import read_channel
 from .probes import probe
 from .results import Case, Check, Result, combine
 
-__all__ = ["check", "check_gradients", "load_exercise", "load_index", "grade_cases", "show", "PublicExercise",
-           "DATA_DIR", "GRADIENT_CHECK"]
+__all__ = [
+    "DATA_DIR",
+    "GRADIENT_CHECK",
+    "PublicExercise",
+    "check",
+    "check_gradients",
+    "grade_cases",
+    "load_exercise",
+    "load_index",
+    "show",
+]
 
 DATA_DIR = Path(__file__).resolve().parent / "public_data"
 GRADIENT_CHECK = "gradient_check"
@@ -52,14 +62,14 @@ class PublicExercise:
         return [(hint, obs[i]) for _, hint, obs in self.mutants]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_index() -> dict:
     import json
     with open(DATA_DIR / "index.json", encoding="utf-8") as fh:
         return json.load(fh)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_exercise(name: str) -> PublicExercise:
     if not (DATA_DIR / f"{name}.json").exists():
         raise KeyError(name)
@@ -124,8 +134,8 @@ class Report:
         color = "#1a7f37" if r.passed else "#cf222e"
         status = "passed" if r.passed else "failed"
         parts = [f'<div style="border-left:4px solid {color};padding:4px 10px;margin:4px 0">',
-                 f'<b style="color:{color}">{html.escape(r.exercise)}: {status}</b> '
-                 f'({r.score:g}/{r.max_score:g})']
+                 (f'<b style="color:{color}">{html.escape(r.exercise)}: {status}</b> '
+                  f'({r.score:g}/{r.max_score:g})')]
         if r.message:
             parts.append(f"<div>{html.escape(r.message)}</div>")
         if r.hint:
@@ -142,7 +152,7 @@ def _in_kernel() -> bool:
         return False
     try:
         shell = ipy.get_ipython()
-    except Exception:
+    except Exception:  # noqa: BLE001
         return False
     return shell is not None and hasattr(shell, "kernel")
 

@@ -19,12 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .compare import compare
 from .encode import encode, read_channel, to_channel, write_channel
 from .public import DATA_DIR, GRADIENT_CHECK
 from .results import Case
 
-__all__ = ["build", "verify", "main"]
+__all__ = ["build", "main", "verify"]
 
 _NO_REFERENCE_NEEDED = ("init_params", "split_and_scale")
 _PLACEHOLDER = {"output": {"t": "none"}, "error": None, "warnings": [], "stdout": "", "mutated": [],

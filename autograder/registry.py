@@ -5,9 +5,17 @@ INSTRUCTOR side: the specs reference course_lib (imported lazily, when a referen
 
 from __future__ import annotations
 
-from .exercises import (backpropagation, cross_verification, forward_propagation, matmul_five_ways, neuron_model,
-                        relu_mse_mnist, training_breast_cancer, zero_initialization)
-from .exercises import ExerciseSpec
+from .exercises import (
+    ExerciseSpec,
+    backpropagation,
+    cross_verification,
+    forward_propagation,
+    matmul_five_ways,
+    neuron_model,
+    relu_mse_mnist,
+    training_breast_cancer,
+    zero_initialization,
+)
 
 _MODULES = (neuron_model, forward_propagation, backpropagation, zero_initialization, training_breast_cancer,
             cross_verification, matmul_five_ways, relu_mse_mnist)
@@ -18,7 +26,7 @@ ASSIGNMENTS: dict[str, list[str]] = {}
 for _spec in EXERCISES.values():
     ASSIGNMENTS.setdefault(_spec.assignment, []).append(_spec.name)
 
-__all__ = ["EXERCISES", "ASSIGNMENTS", "get"]
+__all__ = ["ASSIGNMENTS", "EXERCISES", "get"]
 
 
 def get(name: str) -> ExerciseSpec:

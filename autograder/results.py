@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
 
 __all__ = ["Case", "Check", "Result", "combine"]
 
@@ -48,7 +47,7 @@ class Check:
         return d
 
     @classmethod
-    def from_plain(cls, d: dict) -> "Check":
+    def from_plain(cls, d: dict) -> Check:
         d = dict(d)
         d["fail_warnings"] = tuple((str(a), str(b)) for a, b in d.get("fail_warnings", ()))
         d["output_names"] = tuple(str(x) for x in d.get("output_names", ()))
@@ -77,7 +76,7 @@ class Case:
                 "probe": self.probe, "options": dict(self.options)}
 
     @classmethod
-    def from_plain(cls, d: dict) -> "Case":
+    def from_plain(cls, d: dict) -> Case:
         return cls(label=str(d["label"]), args=tuple(d.get("args", ())), kwargs=dict(d.get("kwargs", {})),
                    probe=str(d.get("probe", "call")), options=dict(d.get("options", {})))
 

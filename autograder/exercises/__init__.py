@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import importlib
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,7 @@ from ..encode import encode
 from ..probes import probe
 from ..results import Case, Check, Result, combine
 
-__all__ = ["ExerciseSpec", "Mutant", "A", "S", "resolve", "PUBLIC_SEED"]
+__all__ = ["PUBLIC_SEED", "A", "ExerciseSpec", "Mutant", "S", "resolve"]
 
 PUBLIC_SEED = 20261125
 

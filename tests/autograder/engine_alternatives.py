@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import scipy.special
 
-
 # ----- 01 ---------------------------------------------------------------------------------------------------------
 
 def sigmoid_tanh(z):

@@ -99,8 +99,9 @@ def test_cli_table_for_a_malformed_notebook(tmp_path, capsys):
 
 
 def test_plan_and_judge_plan_are_reusable_without_a_kernel():
-    from autograder.probes import run_probe_requests
     from engine_alternatives import relu_where
+
+    from autograder.probes import run_probe_requests
     for hidden in (False, True):
         plans = api.plan(["relu", "mse"], hidden=hidden, seed=4)
         namespace = {"relu": relu_where, "mse": lambda o, t: float(((o - t) ** 2).sum())}

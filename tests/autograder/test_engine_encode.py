@@ -9,8 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from autograder.encode import (ChannelError, encode, from_channel, materialize, read_channel, to_channel,
-                               trees_equal, write_channel)
+from autograder.encode import (
+    ChannelError,
+    encode,
+    from_channel,
+    materialize,
+    read_channel,
+    to_channel,
+    trees_equal,
+    write_channel,
+)
 
 
 class Trap:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from engine_alternatives import ALTERNATIVES
 
 from autograder.contract_names import CONTRACT_EXERCISES
 from autograder.exercises import resolve
 from autograder.public import run_public
 from autograder.registry import ASSIGNMENTS, EXERCISES
-
-from engine_alternatives import ALTERNATIVES
 
 SEEDS = (11, 2026)
 
@@ -79,7 +78,7 @@ def test_hidden_cases_are_reproducible_and_fresh():
 
 
 def test_hidden_cases_cover_edge_cases():
-    labels = lambda n: " | ".join(c.label for c in EXERCISES[n].hidden_cases(0))  # noqa: E731
+    labels = lambda n: " | ".join(c.label for c in EXERCISES[n].hidden_cases(0))
     assert "m = 1" in labels("forward_propagation") and "single hidden unit" in labels("backward_propagation")
     assert "1e3" in labels("sigmoid") and "h exactly 0 or 1" in labels("binary_cross_entropy")
     assert "exact zeros" in labels("relu_backward") and "negative" in labels("relu")

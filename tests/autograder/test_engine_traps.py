@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -29,7 +30,7 @@ def grade(fn, name, seed=3):
 # ----- types before values --------------------------------------------------------------------------------------
 
 class AlwaysEqual:
-    calls: list = []
+    calls: ClassVar[list] = []
 
     def __eq__(self, other):
         AlwaysEqual.calls.append("eq")
@@ -330,6 +331,7 @@ def test_forged_observations_fail_without_crashing_the_judge(forged):
 
 def test_report_has_html_and_plain_text_mimetypes():
     from IPython.core.formatters import DisplayFormatter
+
     from autograder.public import Report
     data, _ = DisplayFormatter().format(Report(run_public(np.tanh, "sigmoid")))
     assert {"text/html", "text/plain"} <= set(data)
