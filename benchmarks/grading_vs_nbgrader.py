@@ -153,9 +153,10 @@ def main(argv=None) -> int:
         print(f"honest submissions : {len(honest)}; totals agree on {len(honest) - len(disagree)}")
         for key, kind, a, b in disagree:
             print(f"  DISAGREE {key[0]}/{key[1]} ({kind}): nbgrader {a}, autograder {b}")
-        broken = [key for key, kind in kinds.items() if kind == "broken"]
-        print("broken submissions : " + ", ".join(
-            f"{k[1]} nbgrader {theirs.get(k)} / ours {ours.get(k)}" for k in broken[: len(assignments)]))
+        for assignment in assignments:  # not compared: nbgrader scores what still runs, ours what still exists
+            broken = [key for key, kind in kinds.items() if kind == "broken" and key[1] == assignment]
+            mean = lambda totals: sum(totals.get(k, 0.0) for k in broken) / max(1, len(broken))  # noqa: E731
+            print(f"broken {assignment}: mean total nbgrader {mean(theirs):.2f}, autograder {mean(ours):.2f}")
         return 0 if not disagree else 1
     finally:
         if args.keep:
