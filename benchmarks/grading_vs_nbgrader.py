@@ -155,8 +155,8 @@ def main(argv=None) -> int:
             print(f"  DISAGREE {key[0]}/{key[1]} ({kind}): nbgrader {a}, autograder {b}")
         for assignment in assignments:  # not compared: nbgrader scores what still runs, ours what still exists
             broken = [key for key, kind in kinds.items() if kind == "broken" and key[1] == assignment]
-            mean = lambda totals: sum(totals.get(k, 0.0) for k in broken) / max(1, len(broken))  # noqa: E731
-            print(f"broken {assignment}: mean total nbgrader {mean(theirs):.2f}, autograder {mean(ours):.2f}")
+            nb_mean, our_mean = (sum(t.get(k, 0.0) for k in broken) / max(1, len(broken)) for t in (theirs, ours))
+            print(f"broken {assignment}: mean total nbgrader {nb_mean:.2f}, autograder {our_mean:.2f}")
         return 0 if not disagree else 1
     finally:
         if args.keep:
