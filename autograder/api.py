@@ -189,7 +189,10 @@ def check_notebook(path: str | os.PathLike, timeout: int = 60, hidden: bool = Fa
     _, names = notebook_exercises(path, nb)
     if not names:
         return [Result(path.name, False, 0.0, 0.0, "no graded exercise found in this notebook.")]
-    plans = plan(names, hidden=hidden, seed=seed)
+    try:
+        plans = plan(names, hidden=hidden, seed=seed)
+    except ImportError as exc:  # hidden cases need the instructor side (course_lib), absent from the student bundle
+        return _all_failed(names, f"hidden checks are not available here ({exc}); run without --hidden.")
     requests = [{"exercise": p.exercise, "case": c.to_plain()} for p in plans for c in p.cases]
     observations, failure = _run_in_kernel(path, nb, requests, timeout, kernel_name)
     if observations is None:
