@@ -110,3 +110,22 @@ def test_plan_and_judge_plan_are_reusable_without_a_kernel():
             obs = run_probe_requests([{"exercise": p.exercise, "case": c.to_plain()} for c in p.cases], namespace)
             results.append(api.judge_plan(p, obs))
         assert results[0].passed and not results[1].passed and "MEAN" in results[1].hint
+
+
+def test_check_in_a_kernel_renders_html_and_fails_the_cell_without_stderr(tmp_path):
+    from nbclient import NotebookClient
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(SETUP + GOOD["sigmoid"] + "import warnings\n"),
+                nbformat.v4.new_code_cell("def relu(Z):\n    warnings.warn('hm')\n    print('hi')\n"
+                                          "    return np.maximum(Z, 0)\ncheck(relu)"),
+                nbformat.v4.new_code_cell("check(sigmoid)"),
+                nbformat.v4.new_code_cell("def mse(o, t):\n    return ((o - t) ** 2).sum()\ncheck(mse)")]
+    NotebookClient(nb, timeout=60, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    for cell in nb.cells[1:]:
+        assert not [o for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
+    relu_out, sig_out, mse_out = (c.outputs for c in nb.cells[1:])
+    assert relu_out[0].output_type == "display_data" and "text/html" in relu_out[0].data
+    assert "passed" in relu_out[0].data["text/html"] and "Note: warnings" in relu_out[0].data["text/plain"]
+    assert not [o for o in sig_out if o.output_type == "error"]
+    assert [o.ename for o in mse_out if o.output_type == "error"] == ["AssertionError"]
+    assert "MEAN" in mse_out[0].data["text/html"]
