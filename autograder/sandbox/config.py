@@ -24,6 +24,7 @@ class SandboxConfig:
     cpu_seconds : CPU-time limit of the worker (RLIMIT_CPU); ``None`` means ``timeout + 5``.
     max_output_bytes : bytes of the worker's stdout/stderr kept (the rest is read and dropped).
     max_file_mb : largest file the worker may write (RLIMIT_FSIZE).
+    max_disk_mb : size of the worker directory's own tmpfs (root only): all it may write in total.
     max_processes : processes + threads of the worker's uid (RLIMIT_NPROC; only enforced off root,
         which is why a root grader drops the worker to its own uid).
     max_open_files : RLIMIT_NOFILE.
@@ -49,6 +50,7 @@ class SandboxConfig:
     cpu_seconds: float | None = None
     max_output_bytes: int = 64 * 1024
     max_file_mb: int = 64
+    max_disk_mb: int = 512
     max_processes: int = 64
     max_open_files: int = 256
     max_response_mb: int = 64

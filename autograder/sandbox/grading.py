@@ -356,6 +356,9 @@ def _run_with_retries(sub: Submission, nb, job: dict, config: SandboxConfig):
     workdir = tempfile.mkdtemp(prefix="autograder-work-")
     run = None
     response = None
+    on_tmpfs = root and isolation.mount_workdir_tmpfs(workdir, config.max_disk_mb)
+    if root and not on_tmpfs:
+        iso_notes.append("the worker directory could not get its own tmpfs: disk use is bounded per file only")
     try:
         os.chmod(workdir, 0o700)
         nbdir = Path(workdir) / job["notebook_dir"]
@@ -374,7 +377,7 @@ def _run_with_retries(sub: Submission, nb, job: dict, config: SandboxConfig):
                 token = secrets.token_hex(16)
                 _write_job(workdir, {**job, "plan": plan.to_json(), "skip": sorted(fatal), "token": token})
                 run = run_job(Path(workdir), config, uid=uid, budget=budget, token=token)
-                iso_notes = run.notes or iso_notes
+                iso_notes = list(dict.fromkeys(iso_notes + run.notes))
                 if run.leftovers:
                     iso_notes.append(f"processes {run.leftovers} survived the worker")
                 if run.finished:
@@ -390,6 +393,8 @@ def _run_with_retries(sub: Submission, nb, job: dict, config: SandboxConfig):
                     break
                 fatal[culprit] = (run.cause, run.detail)
     finally:
+        if on_tmpfs:
+            isolation.unmount(workdir)
         shutil.rmtree(workdir, ignore_errors=True)
     if run is None:
         from .runner import WorkerRun

@@ -204,7 +204,7 @@ def _hide_and_privatise(libc, plan: ConfinePlan, notes: list[str], refused) -> s
     for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
         if os.path.isdir(tmp):
             try:
-                _mount(libc, "tmpfs", tmp, "tmpfs", flags, "size=256m,mode=1777")
+                _mount(libc, "tmpfs", tmp, "tmpfs", flags, "size=64m,mode=1777")
             except OSError as exc:
                 refused(f"private {tmp}", exc)
     # A private view of /proc: the worker sees its own uid's processes only (not the grader's command lines,
@@ -276,6 +276,24 @@ def _contains(parent: str, child: str) -> bool:
 # --------------------------------------------------------------------------------------------------
 def running_as_root() -> bool:
     return os.geteuid() == 0
+
+
+MNT_DETACH = 2
+
+
+def mount_workdir_tmpfs(path: str, size_mb: int) -> bool:
+    """Put the worker's directory on its own size-limited tmpfs (root only): whatever the learner writes is
+    bounded by ``size_mb`` and vanishes with it, instead of filling the grader's disk."""
+    try:
+        _mount(_libc(), "tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={int(size_mb)}m,mode=0700")
+        return True
+    except OSError:
+        return False
+
+
+def unmount(path: str) -> None:
+    libc = _libc()
+    libc.umount2(path.encode(), MNT_DETACH)
 
 
 @contextlib.contextmanager
