@@ -208,7 +208,30 @@ def _cause_status(cause: str | None) -> str:
 
 def grade_submission(sub: Submission, config: SandboxConfig = SandboxConfig(),
                      provider: Provider | None = None) -> SubmissionResult:
-    """Grade one submitted notebook in a confined worker; never raises for anything the learner did."""
+    """Grade one submitted notebook in a confined worker; never raises for anything the learner did.
+
+    A failure of the grader itself (a bug, a broken exercise spec) is caught too: the submission's rows say
+    ``error`` with "internal grader error" and ``SubmissionResult.isolation`` carries the details for the
+    instructor, so that one submission never stops the grading of a class.
+    """
+    try:
+        return _grade_submission(sub, config, provider)
+    except Exception as exc:  # noqa: BLE001 - the class run must go on; the instructor sees the cause
+        import traceback
+
+        try:
+            handles = dict((provider or registry_provider)(sub.assignment))
+            points = {n: float(h.points) for n, h in handles.items()}
+        except Exception:  # noqa: BLE001
+            points = {}
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:1000]
+        return SubmissionResult(sub, _rows_all(sub, points, "error", "internal grader error: this notebook could "
+                                               "not be graded; the instructor has the details"),
+                                isolation=(f"internal grader error: {detail}",),
+                                key=submission_key(sub, config))
+
+
+def _grade_submission(sub: Submission, config: SandboxConfig, provider: Provider | None) -> SubmissionResult:
     t0 = time.monotonic()
     key = submission_key(sub, config)
     handles = dict((provider or registry_provider)(sub.assignment))

@@ -55,8 +55,13 @@ class SourceNotebook:
         return {c.grade_id: c for c in self.cells if c.grade_id}
 
 
+def _metadata(cell) -> dict:
+    md = cell.get("metadata") if isinstance(cell, dict) else None
+    return md if isinstance(md, dict) else {}
+
+
 def _nbgrader_md(cell) -> dict:
-    md = cell.get("metadata", {}).get("nbgrader") if isinstance(cell.get("metadata"), dict) else None
+    md = _metadata(cell).get("nbgrader")
     return md if isinstance(md, dict) else {}
 
 
@@ -69,7 +74,8 @@ def _source_text(cell) -> str:
 
 def _kind(cell) -> str:
     md = _nbgrader_md(cell)
-    tags = cell.get("metadata", {}).get("tags", []) or []
+    tags = _metadata(cell).get("tags")
+    tags = tags if isinstance(tags, list) else []
     if md.get("grade") and not md.get("solution"):
         return "test"
     if md.get("solution"):

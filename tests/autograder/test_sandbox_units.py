@@ -170,3 +170,38 @@ def test_rlimits_only_mode_still_contains_hangs_memory_and_crashes(tmp_path):
     assert got[("os_exit_function", "count_quadratic_terms")] == "error"
     assert got[("os_exit_function", "sigmoid")] == "passed"
     assert got[("import_answer_key", "sigmoid")] == "missing"  # the import guard alone
+
+
+def test_planning_survives_garbage_metadata():
+    import nbformat
+
+    from autograder.sandbox.notebook import plan_cells
+
+    nb = nbformat.v4.new_notebook()
+    cells = [nbformat.v4.new_code_cell("x = 1") for _ in range(5)]
+    cells[0]["metadata"] = "not a dict"
+    cells[1]["metadata"] = {"tags": 5, "nbgrader": ["no"]}
+    cells[2]["metadata"] = {"nbgrader": {"grade_id": 7, "grade": "yes", "points": "many"}}
+    cells[3]["source"] = ["a = ", 3, "1"]
+    nb.cells = cells
+    plan = plan_cells(nb, None)
+    assert len(plan.run) == 4 and plan.skipped_tests == 1
+
+
+def test_a_grader_failure_costs_one_submission_only(tmp_path):
+    from autograder.sandbox import SandboxConfig
+    from autograder.sandbox.grading import Submission, grade_submission
+
+    class Broken:
+        name, points = "sigmoid", 2.0
+
+        def hidden_cases(self, rng):
+            raise RuntimeError("spec bug")
+
+    nb = tmp_path / "s" / "a" / "nb.ipynb"
+    nb.parent.mkdir(parents=True)
+    nb.write_text('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}')
+    res = grade_submission(Submission("s", "a", "nb", nb), SandboxConfig(), provider=lambda a: {"sigmoid": Broken()})
+    assert [(r.status, r.score) for r in res.rows] == [("error", 0.0)]
+    assert "internal grader error" in res.rows[0].message and "spec bug" in res.isolation[0]
+    assert "spec bug" not in res.rows[0].message
