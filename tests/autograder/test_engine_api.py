@@ -75,12 +75,13 @@ def test_malformed_notebook_is_a_message_not_a_traceback(tmp_path, content):
     assert all(not r.passed and "could not be read" in r.message for r in results)
 
 
-def test_cli_json_and_exit_code(tmp_path):
+def test_cli_json_hidden_cases_and_exit_code(tmp_path):
     sols = dict(GOOD)
     sols["count_quadratic_terms"] = "def count_quadratic_terms(n_features):\n    return n_features ** 2\n"
     path = make_notebook(tmp_path / "x", sols)
     exe = Path(sys.executable).with_name("autograder")
-    proc = subprocess.run([str(exe), "check", str(path), "--json"], capture_output=True, text=True, timeout=180)
+    proc = subprocess.run([str(exe), "check", str(path), "--json", "--hidden", "--seed", "3"], capture_output=True,
+                          text=True, timeout=180, check=False)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert [d["exercise"] for d in data] == ["sigmoid", "neuron_output", "count_quadratic_terms"]
