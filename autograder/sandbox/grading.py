@@ -390,8 +390,11 @@ def _run_with_retries(sub: Submission, nb, job: dict, config: SandboxConfig):
         if data_dir and Path(data_dir).is_dir():
             shutil.copytree(data_dir, Path(workdir) / "data", symlinks=False,
                             ignore=shutil.ignore_patterns("*.py", "__pycache__", ".*"))
-        with isolation.worker_slot() as slot:
+        usable = (lambda slot: isolation.uid_is_unassigned(config.uid_base + slot)) if root else (lambda slot: True)
+        with isolation.worker_slot(usable=usable) as slot:
             uid = config.uid_base + slot if root else None
+            if uid is not None:  # a grader killed earlier may have left workers of this uid: clear them
+                isolation.kill_leftovers(uid=uid, sid=-1, deadline=2.0)
             plan = _confine_plan(workdir, uid, config, sub)
             for _attempt in range(config.max_attempts):
                 budget = deadline - time.monotonic()

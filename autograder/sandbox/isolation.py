@@ -296,14 +296,31 @@ def unmount(path: str) -> None:
     libc.umount2(path.encode(), MNT_DETACH)
 
 
+def uid_is_unassigned(uid: int) -> bool:
+    """True when no account or group uses this id: its processes can only be our workers, so killing
+    every process of that uid after a worker is safe."""
+    import grp
+    import pwd
+
+    for lookup in (pwd.getpwuid, grp.getgrgid):
+        try:
+            lookup(uid)
+            return False
+        except KeyError:
+            pass
+    return True
+
+
 @contextlib.contextmanager
-def worker_slot(lock_dir: Path | None = None):
+def worker_slot(lock_dir: Path | None = None, usable=lambda slot: True):
     """Yield a slot number held exclusively by this process (file lock), so concurrent graders on
-    one machine (``--jobs``, Dask workers) never share a worker uid."""
+    one machine (``--jobs``, Dask workers) never share a worker uid. Slots failing ``usable`` are skipped."""
     lock_dir = Path(lock_dir or ("/run/autograder-slots" if running_as_root() else
                                  Path(os.environ.get("TMPDIR", "/tmp")) / f"autograder-slots-{os.getuid()}"))
     lock_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     for slot in range(MAX_SLOTS):
+        if not usable(slot):
+            continue
         fd = os.open(lock_dir / f"slot-{slot}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -358,8 +375,9 @@ def processes_of_session(sid: int) -> list[int]:
 
 def kill_leftovers(*, uid: int | None, sid: int, deadline: float = 5.0) -> list[int]:
     """Kill everything the worker started; return the pids still alive after ``deadline`` (empty)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(sid, signal.SIGKILL)
+    if sid > 0:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(sid, signal.SIGKILL)
     if uid is not None and uid != 0:
         # kill(-1) issued AS the worker uid reaches all its processes atomically (a fork racing
         # the kill is stopped by the kernel), including those that escaped with setsid().

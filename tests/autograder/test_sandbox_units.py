@@ -205,3 +205,10 @@ def test_a_grader_failure_costs_one_submission_only(tmp_path):
     assert [(r.status, r.score) for r in res.rows] == [("error", 0.0)]
     assert "internal grader error" in res.rows[0].message and "spec bug" in res.isolation[0]
     assert "spec bug" not in res.rows[0].message
+
+
+def test_worker_uids_never_belong_to_an_account():
+    from autograder.sandbox.isolation import uid_is_unassigned
+
+    assert not uid_is_unassigned(0)  # root: its processes must never be swept
+    assert uid_is_unassigned(61000)
