@@ -113,6 +113,9 @@ def run_public(obj: Any, name: str) -> Result:
     except KeyError:
         known = sorted(load_index().get("exercises", {}))
         return Result(name, False, 0.0, 0.0, f"there is no exercise named {name!r} (known: {', '.join(known)}).")
+    except Exception as exc:  # noqa: BLE001 - damaged data files: say so instead of a traceback
+        return Result(name, False, 0.0, 0.0, f"the checker's data for {name!r} could not be read "
+                                             f"({type(exc).__name__}); reinstall the checker.")
     return grade_cases(ex.check, ex.cases, obj, ex.expected, [ex.mutants_for(i) for i in range(len(ex.cases))])
 
 
