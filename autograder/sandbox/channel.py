@@ -13,6 +13,7 @@ import io
 import json
 import math
 import os
+import re
 import zipfile
 
 import numpy as np
@@ -91,6 +92,18 @@ def read_response(workdir: str, cap_bytes: int) -> dict:
     return _validate(tree)
 
 
+_NUMBER = re.compile(r"[-+]?(?:\d*\.\d+|\d+\.|\d{4,}|\d+(?=[eE][-+]?\d))(?:[eE][-+]?\d+)?")
+
+
+def learner_message(x, limit: int = 200) -> str:
+    """Text the learner's code chose (an exception message) as it may appear in feedback: one line, bounded,
+    with precise numbers masked, so that a function cannot smuggle its hidden inputs out through the feedback
+    (``raise ValueError(str(X))``). Small integers (shapes, counts) stay readable."""
+    text = _text(x, 4 * limit).split("\n", 1)[0]
+    text = _NUMBER.sub("#", text)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _text(x, limit: int = MAX_TEXT) -> str:
     if type(x) is not str:
         return ""
@@ -109,7 +122,7 @@ def _validate(tree) -> dict:
     for c in cells[:10_000]:
         if type(c) is not dict or type(c.get("key")) is not str:
             raise ChannelError("malformed cell record")
-        clean_cells.append({"key": c["key"][:50], "error": _text(c.get("error"), 500) or None,
+        clean_cells.append({"key": c["key"][:50], "error": learner_message(c.get("error"), 300) or None,
                             "error_type": _text(c.get("error_type"), 80) or None})
     clean_ex = {}
     for name, obs_list in exercises.items():
@@ -135,7 +148,7 @@ def validate_observation(obs) -> dict:
         mro = error.get("mro", [])
         error = {"t": "exception", "type": _text(error.get("type"), 80) or "Exception",
                  "mro": [_text(m, 80) for m in mro[:12]] if type(mro) is list else [],
-                 "message": _text(error.get("message"), 2000)}
+                 "message": learner_message(error.get("message"))}
     warns = obs.get("warnings", [])
     mutated = obs.get("mutated", [])
     seconds = obs.get("seconds", 0.0)
