@@ -6,9 +6,9 @@ executor of a ``dask.distributed.Client`` on a cluster: the same function either
 flight so that a class of any size costs little memory, and hands every result to ``on_result`` (the atomic
 per-submission store) the moment it arrives. A progress bar (tqdm) shows the rate and the ETA.
 
-Ctrl-C: the first one stops handing out work and waits for the submissions already being graded (their results
-are stored); a second one abandons those too. Everything stored before stays, and the next run grades only
-what is missing.
+Ctrl-C: the first one only sets a flag (so it can never cut a result's storing short): no more work is handed out,
+and the submissions already being graded finish and are stored; a second one abandons those. Everything stored
+stays, and the next run grades only what is missing.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -219,27 +220,39 @@ def run_tasks(
             bar.update(1)
 
     bar = _progress_bar(len(tasks), progress)
+    stop = threading.Event()
     abandon = False
+
+    def on_sigint(signum, frame):  # first Ctrl-C: finish what is running; second: abandon it
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        try:
-            fill()
-            while in_flight:
-                done, _ = cf.wait(list(in_flight), return_when=cf.FIRST_COMPLETED)
-                collect(iter(done), bar)
+        fill()
+        while in_flight:
+            if stop.is_set() and not report.interrupted:
+                report.interrupted = True
+                for future in list(in_flight):
+                    if future.cancel():
+                        in_flight.pop(future)
+                if in_flight:
+                    bar.write(f"Interrupted: finishing the {len(in_flight)} submission(s) being graded "
+                              "(Ctrl-C again to abandon them); the rest is graded by the next run.")
+            done, _ = cf.wait(list(in_flight), timeout=0.25, return_when=cf.FIRST_COMPLETED)
+            collect(iter(done), bar)
+            if not stop.is_set():
                 fill()
-        except KeyboardInterrupt:
+        if stop.is_set() and len(report.graded) + len(report.errors) < len(tasks):
             report.interrupted = True
-            for future in list(in_flight):
-                if future.cancel():
-                    in_flight.pop(future)
-            if in_flight:
-                bar.write(f"Interrupted: finishing the {len(in_flight)} submission(s) being graded "
-                          "(Ctrl-C again to abandon them); the rest is graded by the next run.")
-                try:
-                    collect(cf.as_completed(list(in_flight)), bar)
-                except KeyboardInterrupt:
-                    abandon = True
+    except KeyboardInterrupt:
+        report.interrupted = abandon = True
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
         bar.close()
         backend.close(abandon=abandon)
     report.seconds = time.monotonic() - started
