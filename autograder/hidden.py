@@ -48,6 +48,9 @@ def run_hidden(obj: Any, name: str, seed: int | None = None) -> Result:
     return result
 
 
-def check_hidden(obj: Any, name: str | None = None, seed: int | None = None) -> Result:
-    """Hidden check of ``obj``; report and raise AssertionError on failure (see module docstring)."""
-    return _finish(run_hidden(obj, _name_of(obj, name), seed))
+def check_hidden(obj: Any, name: str | None = None, seed: int | None = None) -> Result | None:
+    """Hidden check of ``obj``; report and raise AssertionError on failure (see module docstring).
+
+    Like ``check``, it returns None inside a Jupyter kernel, where the report has been displayed.
+    """
+    return _finish(run_hidden(obj, _name_of(obj, name), seed), label="hidden checks")

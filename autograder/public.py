@@ -124,13 +124,18 @@ def run_public(obj: Any, name: str) -> Result:
 # ---------------------------------------------------------------------------------------------------------------
 
 class Report:
-    """A result that renders as HTML in Jupyter and as plain text elsewhere."""
+    """A result that renders as HTML in Jupyter and as plain text elsewhere.
 
-    def __init__(self, result: Result):
+    ``label`` says which checks ran ("public checks" in the learner's notebook, "hidden checks" for the
+    instructor's), so a test cell that runs both shows two distinguishable reports.
+    """
+
+    def __init__(self, result: Result, label: str = "public checks"):
         self.result = result
+        self.label = label
 
     def __repr__(self) -> str:
-        return self.result.text()
+        return f"[{self.label}] {self.result.text()}"
 
     def _repr_html_(self) -> str:
         r = self.result
@@ -138,7 +143,7 @@ class Report:
         status = "passed" if r.passed else "failed"
         parts = [f'<div style="border-left:4px solid {color};padding:4px 10px;margin:4px 0">',
                  (f'<b style="color:{color}">{html.escape(r.exercise)}: {status}</b> '
-                  f'({r.score:g}/{r.max_score:g})')]
+                  f'({r.score:g}/{r.max_score:g}) <span style="color:#57606a">{html.escape(self.label)}</span>')]
         if r.message:
             parts.append(f"<div>{html.escape(r.message)}</div>")
         if r.hint:
@@ -160,24 +165,33 @@ def _in_kernel() -> bool:
     return shell is not None and hasattr(shell, "kernel")
 
 
-def show(result: Result) -> None:
+def show(result: Result, label: str = "public checks") -> None:
     """Display the report (rich in a Jupyter kernel, plain text on stdout otherwise); never writes to stderr."""
+    report = Report(result, label)
     if _in_kernel():
         from IPython.display import display
-        display(Report(result))
+        display(report)
     else:
-        print(result.text())
+        print(repr(report))
 
 
-def _finish(result: Result) -> Result:
-    show(result)
+def _finish(result: Result, label: str = "public checks") -> Result | None:
+    """Show the report, raise AssertionError on failure, and return the result.
+
+    In a Jupyter kernel the report has just been displayed, so None is returned: a test cell ending in
+    ``check(fn)`` would otherwise show the same result a second time as its Out[] value.
+    """
+    show(result, label)
     if not result.passed:
         raise AssertionError(result.text())
-    return result
+    return None if _in_kernel() else result
 
 
-def check(obj: Any, name: str | None = None) -> Result:
-    """Check ``obj`` against the public cases of its exercise; raise AssertionError if it fails."""
+def check(obj: Any, name: str | None = None) -> Result | None:
+    """Check ``obj`` against the public cases of its exercise; raise AssertionError if it fails.
+
+    Returns the Result outside Jupyter, None inside a kernel (where the report is displayed instead).
+    """
     return _finish(run_public(obj, _name_of(obj, name)))
 
 
@@ -244,4 +258,4 @@ def check_gradients(backward_propagation: Any) -> Result:
     case = Case.from_plain(tree["case"])
     observed = probe(GRADIENT_CHECK, backward_propagation, case)
     numeric = {k: v["v"] for k, v in zip(tree["numeric"]["keys"], tree["numeric"]["values"])}
-    return _finish(gradient_report(observed, numeric))
+    return _finish(gradient_report(observed, numeric), label="gradient check")

@@ -128,5 +128,7 @@ def test_check_in_a_kernel_renders_html_and_fails_the_cell_without_stderr(tmp_pa
     assert relu_out[0].output_type == "display_data" and "text/html" in relu_out[0].data
     assert "passed" in relu_out[0].data["text/html"] and "Note: warnings" in relu_out[0].data["text/plain"]
     assert not [o for o in sig_out if o.output_type == "error"]
+    # the report is displayed once: no second copy as the cell's Out[] value
+    assert [o.output_type for o in sig_out] == ["display_data"]
     assert [o.ename for o in mse_out if o.output_type == "error"] == ["AssertionError"]
     assert "MEAN" in mse_out[0].data["text/html"]
