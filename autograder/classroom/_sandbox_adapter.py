@@ -40,6 +40,14 @@ def expected_notebooks(config: Any, assignment: str) -> tuple[str, ...]:
     return tuple(p.stem for p in grading.source_notebooks(getattr(config, "source_dir", None), assignment))
 
 
+def hide(config: Any, *paths: Path) -> Any:
+    """The configuration with ``paths`` added to what the sandbox hides from learner code."""
+    if not hasattr(config, "hide_paths"):
+        return config
+    extra = tuple(Path(p).resolve() for p in paths if p is not None and Path(p).resolve() not in config.hide_paths)
+    return dataclasses.replace(config, hide_paths=tuple(config.hide_paths) + extra) if extra else config
+
+
 def prepare_config(config: Any, out_dir: Path) -> Any:
     """What the sandbox's own driver does before grading a class: default the source notebooks to the course's,
     and hide the output folder from the workers."""

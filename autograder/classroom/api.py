@@ -123,7 +123,7 @@ def grade_directory(
         when a gradebook is written (nbgrader's generate_feedback needs both).
     """
     from . import nbgrader_io
-    from ._sandbox_adapter import expected_notebooks, prepare_config, write_reports
+    from ._sandbox_adapter import expected_notebooks, hide, prepare_config, write_reports
     from .gradescope import write_results_json
 
     submitted_dir, out_dir = Path(submitted_dir), Path(out_dir)
@@ -141,6 +141,9 @@ def grade_directory(
         db_url, course_id = course.db_url, course.course_id
     if db_url is not None and autograded_dir is None:
         autograded_dir = course.folder("autograded") if course else out_dir / "autograded"
+    if db_url is not None:  # learner code must not see (let alone write) the gradebook or others' feedback
+        database = db_url.split(":///", 1)[1] if db_url.startswith("sqlite:///") else None
+        config = hide(config, *(p for p in (database, autograded_dir) if p is not None))
 
     found = discover_submissions(submitted_dir, assignments)
     names = sorted({a for _, a in found})
