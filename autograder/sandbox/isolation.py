@@ -133,7 +133,16 @@ def confine(plan: ConfinePlan) -> tuple[str, list[str]]:
     except OSError as exc:
         refused("no-new-privileges", exc)
     _set_limits(plan, refused)
-    if plan.uid is not None:
+    uid = plan.uid
+    if uid is not None:
+        # Without a mount namespace to expose it, a Python installed under a private directory (pyenv under
+        # /root) would be unreadable after the drop: keep the grader's uid rather than a broken worker.
+        unreachable = [p for p in (*plan.expose, workdir) if blocked_ancestor(p)]
+        if unreachable:
+            refused(f"privilege drop ({unreachable[0]} would be unreachable for uid {uid})",
+                    PermissionError("a parent directory is private"))
+            uid = None
+    if uid is not None:
         try:
             os.chown(workdir, plan.uid, plan.gid)
             os.setgroups([])
@@ -141,6 +150,7 @@ def confine(plan: ConfinePlan) -> tuple[str, list[str]]:
             os.setresuid(plan.uid, plan.uid, plan.uid)
         except OSError as exc:
             refused("privilege drop", exc)
+            uid = None
         else:
             try:  # prove the drop cannot be undone
                 os.setuid(0)
@@ -388,8 +398,10 @@ def kill_leftovers(*, uid: int | None, sid: int, deadline: float = 5.0) -> list[
                            env={"PATH": "/usr/bin:/bin"})
     end = time.monotonic() + deadline
     while True:
-        left = processes_of_uid(uid) if (uid is not None and uid != 0) else processes_of_session(sid)
-        left = [p for p in left if _alive(p)]
+        left = set(processes_of_session(sid)) if sid > 0 else set()  # also when the drop was refused
+        if uid is not None and uid != 0:
+            left |= set(processes_of_uid(uid))
+        left = sorted(p for p in left if _alive(p))
         if not left or time.monotonic() > end:
             return left
         for pid in left:

@@ -212,3 +212,20 @@ def test_worker_uids_never_belong_to_an_account():
 
     assert not uid_is_unassigned(0)  # root: its processes must never be swept
     assert uid_is_unassigned(61000)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root")
+def test_without_a_mount_namespace_a_private_python_keeps_the_worker_working(tmp_path):
+    import subprocess
+
+    from autograder.sandbox.isolation import blocked_ancestor
+
+    if not blocked_ancestor(sys.base_prefix):
+        pytest.skip("the Python installation is world-readable here")
+    code = ("import os, sys, json\nfrom autograder.sandbox.isolation import ConfinePlan, confine\n"
+            f"plan = ConfinePlan(workdir={str(tmp_path)!r}, uid=61999, gid=61999, namespaces=False, "
+            "expose=(sys.base_prefix,))\nwd, notes = confine(plan)\nimport logging\n"
+            "print(json.dumps([os.getuid(), notes]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    uid, notes = json.loads(out.stdout.strip().splitlines()[-1])
+    assert uid == 0 and any("privilege drop" in n for n in notes), out.stderr
