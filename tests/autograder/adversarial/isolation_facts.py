@@ -8,7 +8,7 @@ import os, resource
 MISSING = []
 if @ROOT@:
     st = open('/proc/self/status').read()
-    if os.getuid() < 61000 or os.getgid() != os.getuid() or os.getgroups():
+    if os.getuid() < 61000 or os.getuid() == 65534 or os.getgid() != os.getuid() or os.getgroups():
         MISSING.append(f'uid {os.getuid()} gid {os.getgid()} groups {os.getgroups()}')
     if 'CapEff:\\t0000000000000000' not in st:
         MISSING.append('capabilities')
