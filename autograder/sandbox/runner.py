@@ -135,8 +135,10 @@ def run_job(workdir: Path, config: SandboxConfig, *, uid: int | None, budget: fl
                     buf += chunk[:room]
     # The worker has closed its pipes (or we gave up on it): make sure it is gone, and all it started.
     if proc.poll() is None and not timed_out:
+        # Every pipe is closed but the process lives on (learner code closed its descriptors): without step
+        # announcements left, only the submission's budget bounds it.
         try:
-            proc.wait(timeout=max(0.1, min(2.0, t0 + budget - time.monotonic())))
+            proc.wait(timeout=max(0.1, t0 + budget - time.monotonic()) if not finished else 2.0)
         except subprocess.TimeoutExpired:
             timed_out = "budget"
     try:
