@@ -11,8 +11,19 @@ instructor side (``grading`` imports the exercise registry, which imports the an
 
 from __future__ import annotations
 
-__all__ = ["SandboxConfig", "Submission", "SubmissionResult", "GradeRow", "grade_submission", "grade_submissions",
-           "find_submissions", "submission_key", "write_result", "write_grades_csv", "STATUSES"]
+__all__ = [
+    "STATUSES",
+    "GradeRow",
+    "SandboxConfig",
+    "Submission",
+    "SubmissionResult",
+    "find_submissions",
+    "grade_submission",
+    "grade_submissions",
+    "submission_key",
+    "write_grades_csv",
+    "write_result",
+]
 
 
 def __getattr__(name):

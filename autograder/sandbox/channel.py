@@ -46,9 +46,9 @@ def _load_npz(raw: bytes, cap: int) -> dict[str, np.ndarray]:
         try:
             version = npformat.read_magic(fh)
             if version == (1, 0):
-                shape, fortran, dtype = npformat.read_array_header_1_0(fh, max_header_size=10_000)
+                shape, _fortran, dtype = npformat.read_array_header_1_0(fh, max_header_size=10_000)
             elif version in ((2, 0), (3, 0)):
-                shape, fortran, dtype = npformat.read_array_header_2_0(fh, max_header_size=10_000)
+                shape, _fortran, dtype = npformat.read_array_header_2_0(fh, max_header_size=10_000)
             else:
                 raise ChannelError("unknown npy version")
         except (ValueError, OSError) as exc:
@@ -83,7 +83,7 @@ def read_response(workdir: str, cap_bytes: int) -> dict:
         arrays = _load_npz(raw_npz, cap_bytes)
     except ChannelError:
         raise
-    except Exception as exc:  # zlib.error, EOFError, BadZipFile on a corrupt member ...
+    except Exception as exc:  # noqa: BLE001 - zlib.error, EOFError, BadZipFile on a corrupt member ...
         raise ChannelError(f"the array file is corrupt ({type(exc).__name__})") from None
     try:
         tree = from_channel(data, arrays)

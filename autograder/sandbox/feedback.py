@@ -56,9 +56,9 @@ def html_for(student: str, results) -> str:
     e = html.escape
     parts = ["<!DOCTYPE html>", "<html><head><meta charset=\"utf-8\">",
              f"<title>Feedback for {e(student)}</title>",
-             "<style>body{font-family:sans-serif;max-width:60em;margin:auto}"
-             ".passed{color:#1a7f37}.bad{color:#b3261e}pre{white-space:pre-wrap;background:#f6f8fa;padding:.5em}"
-             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em}</style>",
+             ("<style>body{font-family:sans-serif;max-width:60em;margin:auto}"
+              ".passed{color:#1a7f37}.bad{color:#b3261e}pre{white-space:pre-wrap;background:#f6f8fa;padding:.5em}"
+              "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em}</style>"),
              "</head><body>", f"<h1>Feedback for {e(student)}</h1>"]
     for res in results:
         sub = res.submission

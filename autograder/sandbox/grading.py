@@ -114,7 +114,7 @@ class SubmissionResult:
                 "notes": list(self.notes), "isolation": list(self.isolation)}
 
     @classmethod
-    def from_json(cls, d: dict) -> "SubmissionResult":
+    def from_json(cls, d: dict) -> SubmissionResult:
         s = d["submission"]
         return cls(Submission(s["student_id"], s["assignment"], s["notebook"], Path(s["path"])),
                    tuple(GradeRow(**r) for r in d["rows"]), tuple(CellReport(**c) for c in d["cells"]),
@@ -206,7 +206,7 @@ def _cause_status(cause: str | None) -> str:
     return {"timeout": "timeout", "cpu": "timeout", "memory": "memory"}.get(cause or "", "error")
 
 
-def grade_submission(sub: Submission, config: SandboxConfig = SandboxConfig(),
+def grade_submission(sub: Submission, config: SandboxConfig | None = None,
                      provider: Provider | None = None) -> SubmissionResult:
     """Grade one submitted notebook in a confined worker; never raises for anything the learner did.
 
@@ -214,6 +214,7 @@ def grade_submission(sub: Submission, config: SandboxConfig = SandboxConfig(),
     ``error`` with "internal grader error" and ``SubmissionResult.isolation`` carries the details for the
     instructor, so that one submission never stops the grading of a class.
     """
+    config = config or SandboxConfig()
     try:
         return _grade_submission(sub, config, provider)
     except Exception as exc:  # noqa: BLE001 - the class run must go on; the instructor sees the cause
@@ -354,7 +355,7 @@ def _judge_exercise(sub: Submission, name: str, pts: float, handle: ExerciseHand
     for case, obs in zip(cases, observations):
         try:
             results.append(handle.judge(case, obs))
-        except Exception as exc:  # a judge crash on hostile data costs this exercise only
+        except Exception as exc:  # noqa: BLE001 - a judge crash on hostile data costs this exercise only
             results.append(Result(name, False, 0.0, pts, f"the answer could not be judged ({type(exc).__name__})"))
     verdict = combine(name, pts, results)
     if verdict.passed:

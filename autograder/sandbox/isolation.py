@@ -71,7 +71,7 @@ class ConfinePlan:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> "ConfinePlan":
+    def from_json(cls, data: dict) -> ConfinePlan:
         fields = {f.name for f in dataclasses.fields(cls)}
         kwargs = {k: v for k, v in data.items() if k in fields}
         kwargs["hide_dirs"] = tuple(kwargs.get("hide_dirs", ()))
@@ -94,7 +94,7 @@ def _check(ret: int, what: str) -> None:
 
 
 def _mount(libc, source: str | None, target: str, fstype: str | None, flags: int, data: str | None) -> None:
-    enc = lambda s: None if s is None else s.encode()  # noqa: E731
+    enc = lambda s: None if s is None else s.encode()
     _check(libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)),
            f"mount {target}")
 
@@ -173,7 +173,7 @@ def _set_limits(plan: ConfinePlan, refused) -> None:
     ]
     for which, value, layer in limits:
         try:
-            soft, hard = resource.getrlimit(which)
+            _soft, hard = resource.getrlimit(which)
             if hard != resource.RLIM_INFINITY and value > hard:
                 value = hard
             resource.setrlimit(which, (value, value))
@@ -394,7 +394,7 @@ def kill_leftovers(*, uid: int | None, sid: int, deadline: float = 5.0) -> list[
         with contextlib.suppress(OSError, subprocess.SubprocessError):
             subprocess.run(["/bin/kill", "-KILL", "-1"] if os.path.exists("/bin/kill") else
                            ["kill", "-KILL", "-1"], user=uid, group=uid, extra_groups=[],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=5,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=5, check=False,
                            env={"PATH": "/usr/bin:/bin"})
     end = time.monotonic() + deadline
     while True:

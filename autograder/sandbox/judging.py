@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from typing import Callable, Mapping, Protocol
+from collections.abc import Callable, Mapping
+from typing import Protocol
 
 import numpy as np
 
@@ -31,7 +32,7 @@ Provider = Callable[[str], Mapping[str, ExerciseHandle]]
 
 def case_seed(student_id: str, assignment: str, exercise: str, salt: str = "") -> int:
     """Stable 63-bit seed: a regrade draws the same hidden inputs; every student gets different ones."""
-    digest = hashlib.sha256("\0".join((salt, student_id, assignment, exercise)).encode("utf-8")).digest()
+    digest = hashlib.sha256(f"{salt}\0{student_id}\0{assignment}\0{exercise}".encode()).digest()
     return int.from_bytes(digest[:8], "big") >> 1
 
 

@@ -8,11 +8,9 @@ reveals nothing hidden and escapes learner text.
 
 from __future__ import annotations
 
-import copy
 import csv
 import hashlib
 import importlib.util
-import os
 import socket
 import sys
 from pathlib import Path
@@ -30,7 +28,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Non-unique cell id")
 HERE = Path(__file__).parent
 CORPUS = HERE / "adversarial"
 sys.path.insert(0, str(CORPUS))
-import _course  # noqa: E402
+import _course
 
 CASES = sorted(p.stem for p in CORPUS.glob("*.py") if not p.name.startswith("_"))
 PROJECT = Path(__file__).resolve().parents[2]
@@ -102,7 +100,7 @@ def _build_class(root: Path, cases, ctx_extra=None):
 
 # uid_base apart from the default: other graders may run on this machine at the same time (their workers are
 # not ours to count in test_no_process_survives).
-CONFIG = dict(timeout=30, step_timeout=4, memory_mb=1024, uid_base=63000)
+CONFIG = {"timeout": 30, "step_timeout": 4, "memory_mb": 1024, "uid_base": 63000}
 
 
 @pytest.fixture(scope="module")
@@ -222,8 +220,9 @@ def test_hidden_inputs_do_not_reach_the_feedback(graded):
 
 
 def test_results_are_written_per_submission_for_resumable_runs(graded):
-    from autograder.sandbox.grading import SubmissionResult
     import json
+
+    from autograder.sandbox.grading import SubmissionResult
 
     files = sorted((graded["out"] / "results").rglob("*.json"))
     assert len(files) == len(CASES)
