@@ -2,8 +2,8 @@
 
 Run by hand (not a test)::
 
-    .venv/bin/python benchmarks/grading_vs_nbgrader.py                 # 48 submissions, 4 assignments
-    .venv/bin/python benchmarks/grading_vs_nbgrader.py --students 20 --jobs 2
+    .venv/bin/python benchmarks/grading_vs_nbgrader.py        # 5 students x all 8 notebooks = 40 submissions
+    .venv/bin/python benchmarks/grading_vs_nbgrader.py --students 12 --assignments 01_neuron_model,03_backpropagation
 
 A throw-away nbgrader course is laid out like the repository (nbgrader_config.py, notebooks/, data/); nbgrader
 releases the chosen assignments; a class of fake students submits, per assignment, a mix of
@@ -36,7 +36,7 @@ from pathlib import Path
 import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_ASSIGNMENTS = ("01_neuron_model", "02_forward_propagation", "03_backpropagation", "04_zero_initialization")
+
 KINDS = ("correct", "partly", "blank", "broken")
 HONEST = ("correct", "partly", "blank")
 SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.DOTALL | re.MULTILINE)
@@ -92,12 +92,14 @@ def nbgrader_totals(db: Path, assignments) -> dict[tuple[str, str], float]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=12, help="students per assignment (default 12)")
-    parser.add_argument("--assignments", default=",".join(DEFAULT_ASSIGNMENTS))
+    parser.add_argument("--students", type=int, default=5, help="students per assignment (default 5)")
+    parser.add_argument("--assignments", default=None,
+                        help="comma-separated (default: every notebooks/<a>/<a>.ipynb of the course)")
     parser.add_argument("--jobs", type=int, default=None, help="autograder grade --jobs (default: all cores)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary course directory")
     args = parser.parse_args(argv)
-    assignments = [a for a in args.assignments.split(",") if a]
+    assignments = ([a for a in args.assignments.split(",") if a] if args.assignments else
+                   sorted(p.parent.name for p in (REPO / "notebooks").glob("*/*.ipynb") if p.stem == p.parent.name))
     python = sys.executable
     jobs = args.jobs or len(os.sched_getaffinity(0))
 
