@@ -153,7 +153,7 @@ def test_config_validates_its_values():
 # degraded mode (what a non-root instructor gets): rlimits, a fresh directory and the import guard only
 # ------------------------------------------------------------------------------------------------------------
 def test_rlimits_only_mode_still_contains_hangs_memory_and_crashes(tmp_path):
-    sys.path.insert(0, str(Path(__file__).parent))
+    sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parent / "adversarial")]
     import _course
     from test_sandbox import _build_class
 
@@ -230,3 +230,17 @@ def test_without_a_mount_namespace_a_private_python_keeps_the_worker_working(tmp
                          check=False)
     uid, notes = json.loads(out.stdout.strip().splitlines()[-1])
     assert uid == 0 and any("privilege drop" in n for n in notes), out.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="strict isolation needs root")
+def test_strict_isolation_grades_normally_where_every_layer_is_available(tmp_path):
+    sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parent / "adversarial")]
+    import _course
+    from test_sandbox import _build_class
+
+    from autograder.sandbox import SandboxConfig, grade_submissions
+
+    source_dir, submitted, out, _, _ = _build_class(tmp_path, ["honest"])
+    config = SandboxConfig(source_dir=source_dir, timeout=30, isolate="strict")
+    (res,) = grade_submissions(submitted, out, config, provider=_course.provider())
+    assert [r.status for r in res.rows] == ["passed"] * 3 and res.isolation == ()
