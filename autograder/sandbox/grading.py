@@ -257,7 +257,9 @@ def _grade_submission(sub: Submission, config: SandboxConfig, provider: Provider
         return result(_rows_all(sub, points, "error", "the submitted notebook is a symbolic link; "
                                 "submit the notebook file itself"))
     if not sub.path.exists():
-        return result(_rows_all(sub, points, "missing", f"{sub.notebook}.ipynb was not submitted"))
+        others = sorted(p.name for p in sub.path.parent.glob("*.ipynb"))[:3] if sub.path.parent.is_dir() else []
+        found = f" (found {', '.join(others)} instead: keep the released file name)" if others else ""
+        return result(_rows_all(sub, points, "missing", f"{sub.notebook}.ipynb was not submitted{found}"))
     try:
         nb = read_submission(sub.path)
     except UnreadableNotebook as exc:

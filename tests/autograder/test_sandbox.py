@@ -83,7 +83,7 @@ def _build_class(root: Path, cases, ctx_extra=None):
             mod.edit(nb, ctx)
         folder = submitted / name / _course.ASSIGNMENT
         folder.mkdir(parents=True)
-        path = folder / f"{_course.ASSIGNMENT}.ipynb"
+        path = folder / getattr(mod, "RENAME_TO", f"{_course.ASSIGNMENT}.ipynb")
         if getattr(mod, "NO_NOTEBOOK", False):
             continue
         if getattr(mod, "SYMLINK_TO_VICTIM", False):
@@ -143,6 +143,8 @@ def test_corpus_case_gets_its_exact_outcome(graded, case):
     got = {ex: (rows[ex]["status"], float(rows[ex]["score"])) for ex in _course.POINTS}
     messages = {ex: rows[ex]["message"] for ex in _course.POINTS}
     assert got == _expected(case), messages
+    if case == "renamed_notebook":
+        assert "01_neuron_model-Copy1.ipynb" in messages["sigmoid"]
     for ex, pts in _course.POINTS.items():
         assert float(rows[ex]["max_score"]) == pts
         assert rows[ex]["message"].strip()
