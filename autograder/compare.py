@@ -19,11 +19,18 @@ they would broadcast ((m,) against (m, 1)); a scalar may be a Python float/int, 
 (1, 1) array gets its own message; dicts are compared over the EXPECTED keys (missing keys are named, an empty dict
 fails, extra keys are noted); messages give NaN/inf positions, the first differing index with both values, and the
 largest absolute and relative errors.
+
+Hidden cases (``case.hidden``, set by ``ExerciseSpec.hidden_cases``) are judged with ``reveal=False``: the same
+checks, but messages name the case by number and kind, and keep shapes, dtypes, NaN/inf positions, the first
+differing index and the largest absolute/relative errors while leaving out every value: the expected one, the
+learner's own (a function could return its input) and numbers in learner-written text (exception and warning
+messages, printed lines). Public cases (fixed inputs the learner can read) keep the values.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,7 +38,15 @@ import numpy as np
 
 from .results import Case, Check, Result
 
-__all__ = ["compare", "describe", "judge", "values_match"]
+__all__ = ["compare", "describe", "judge", "mask_numbers", "values_match"]
+
+# decimals, exponents and integers of 4+ digits (small integers such as shapes and counts stay readable)
+_NUMBER = re.compile(r"[-+]?(?:\d*\.\d+|\d+\.|\d{4,}|\d+(?=[eE][-+]?\d))(?:[eE][-+]?\d+)?")
+
+
+def mask_numbers(text: str) -> str:
+    """Learner-written text (exception/warning messages, printed lines) with its precise numbers replaced by #."""
+    return _NUMBER.sub("#", text)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -42,8 +57,10 @@ def _shape(a: np.ndarray) -> str:
     return "(" + ", ".join(str(s) for s in a.shape) + ("," if a.ndim == 1 else "") + ")"
 
 
-def describe(tree: Any) -> str:
-    """Short human description of an encoded tree ("an ndarray of shape (3, 1) and dtype float64")."""
+def describe(tree: Any, reveal: bool = True) -> str:
+    """Short human description of an encoded tree ("an ndarray of shape (3, 1) and dtype float64").
+
+    reveal=False: scalars and strings without their value, exception messages with numbers masked."""
     if type(tree) is not dict or "t" not in tree:
         return "an unexpected value"
     t = tree["t"]
@@ -52,9 +69,11 @@ def describe(tree: Any) -> str:
         return f"an ndarray of shape {_shape(a)} and dtype {a.dtype}"
     if t in ("float", "int", "bool", "str"):
         v = tree["v"]
+        if not reveal:
+            return {"float": "a float", "int": "an int", "bool": "a bool", "str": "a string"}[t]
         return f"the {dict(float='float', int='int', bool='bool', str='string')[t]} {v!r}"[:120]
     if t == "npscalar":
-        return f"a numpy {tree['dtype']} scalar ({tree['v']!r})"
+        return f"a numpy {tree['dtype']} scalar" + (f" ({tree['v']!r})" if reveal else "")
     if t == "none":
         return "None (did you forget a `return`?)"
     if t in ("list", "tuple"):
@@ -80,7 +99,7 @@ def describe(tree: Any) -> str:
             return f"an ndarray with {kind[9:]}"
         return f"an object of type {tree['type']}"
     if t == "exception":
-        return f"an exception {tree['type']}: {tree['message']}"
+        return f"an exception {tree['type']}: {tree['message'] if reveal else mask_numbers(str(tree['message']))}"
     if t == "missing":
         return "nothing (the object is not defined)"
     if t == "truncated":
@@ -115,7 +134,8 @@ def _broadcasts(a: tuple, b: tuple) -> tuple | None:
         return None
 
 
-def _compare_arrays(e: np.ndarray, o: np.ndarray, rtol: float, atol: float, path: str) -> tuple[str | None, list]:
+def _compare_arrays(e: np.ndarray, o: np.ndarray, rtol: float, atol: float, path: str,
+                    reveal: bool = True) -> tuple[str | None, list]:
     notes: list[str] = []
     if o.shape != e.shape:
         msg = f"{path} has shape {_shape(o)} but shape {_shape(e)} is expected."
@@ -152,6 +172,8 @@ def _compare_arrays(e: np.ndarray, o: np.ndarray, rtol: float, atol: float, path
         if not diff.any():
             return None, notes
         first = np.argwhere(diff)[0]
+        if not reveal:
+            return f"{path}: {int(diff.sum())} of {o.size} entries differ; first at index {_index(first)}.", notes
         return (f"{path}: {int(diff.sum())} of {o.size} entries differ; first at index {_index(first)}: got "
                 f"{_fmtv(o[tuple(first)])}, expected {_fmtv(e[tuple(first)])}."), notes
     of = o.astype(np.float64) if ok not in "fc" else o
@@ -183,10 +205,10 @@ def _compare_arrays(e: np.ndarray, o: np.ndarray, rtol: float, atol: float, path
         rel = np.where(np.abs(ef) > 0, err / np.abs(ef), np.where(err > 0, np.inf, 0.0))
     ia = np.unravel_index(int(np.nanargmax(np.where(np.isfinite(err), err, -1))), err.shape)
     ir = np.unravel_index(int(np.nanargmax(np.where(np.isfinite(rel), rel, -1))), rel.shape)
+    at_first = f": got {_fmtv(o[tuple(first)])}, expected {_fmtv(e[tuple(first)])}" if reveal else ""
     msg = (f"{path}: {n_bad} of {o.size} entries differ from the expected values (tolerance rtol={rtol:g}, "
-           f"atol={atol:g}). First at index {_index(first)}: got {_fmtv(o[tuple(first)])}, expected "
-           f"{_fmtv(e[tuple(first)])}. Largest absolute error {float(err[ia]):.3g} at {_index(ia)}; largest relative "
-           f"error {float(rel[ir]):.3g} at {_index(ir)}.")
+           f"atol={atol:g}). First at index {_index(first)}{at_first}. Largest absolute error {float(err[ia]):.3g} "
+           f"at {_index(ia)}; largest relative error {float(rel[ir]):.3g} at {_index(ir)}.")
     ratio = _common_ratio(of, ef)
     if ratio is not None:
         msg += f" Every entry is {ratio:g} times the expected one."
@@ -220,7 +242,8 @@ def _as_number(tree: dict):
     return None
 
 
-def _compare_scalars(e: dict, o: dict, rtol: float, atol: float, path: str) -> tuple[str | None, list]:
+def _compare_scalars(e: dict, o: dict, rtol: float, atol: float, path: str,
+                     reveal: bool = True) -> tuple[str | None, list]:
     ev, ek = _as_number(e)
     got = _as_number(o)
     if got is None:
@@ -230,38 +253,53 @@ def _compare_scalars(e: dict, o: dict, rtol: float, atol: float, path: str) -> t
                 return (f"{path} is an array of shape {_shape(a)} but a single number is expected: return a scalar, "
                         f"e.g. float(x) or x.item() (a product like Y.T @ np.log(h) gives a (1, 1) array)."), []
             return f"{path} is {describe(o)} but a single number is expected.", []
-        return f"{path} is {describe(o)} but a single number is expected.", []
+        return f"{path} is {describe(o, reveal)} but a single number is expected.", []
     ov, ok = got
     if ek in "iu" and ok not in "iu":
         if ok == "f" and isinstance(ov, float) and ov.is_integer():
-            return (f"{path} is the float {ov!r} but an int is expected (use integer division // instead of /, "
-                    f"or int(...))."), []
-        return f"{path} is {describe(o)} but an int is expected.", []
+            return (f"{path} is {f'the float {ov!r}' if reveal else 'a float'} but an int is expected (use integer "
+                    f"division // instead of /, or int(...))."), []
+        return f"{path} is {describe(o, reveal)} but an int is expected.", []
     if ek in "fiu" and ok == "b":
-        return f"{path} is a boolean ({ov!r}) but a number is expected.", []
+        return f"{path} is a boolean{f' ({ov!r})' if reveal else ''} but a number is expected.", []
     if ek == "f" and ok not in "fiu":
-        return f"{path} is {describe(o)} but a real number is expected.", []
+        return f"{path} is {describe(o, reveal)} but a real number is expected.", []
     if ek in "iu":
         if ov != ev:
+            if not reveal:
+                return (f"{path} is not the expected int (absolute error {abs(ov - ev)}, relative error "
+                        f"{abs(ov - ev) / abs(ev) if ev else math.inf:.3g}).{_times(ov, ev)}"), []
             return f"{path} is {ov!r} but {ev!r} is expected.", []
         return None, []
     if ek == "b":
-        return (None, []) if bool(ov) == bool(ev) else (f"{path} is {ov!r} but {ev!r} is expected.", [])
+        if bool(ov) == bool(ev):
+            return None, []
+        return (f"{path} is {ov!r} but {ev!r} is expected." if reveal else f"{path} is not the expected bool."), []
     ov, ev = float(ov), float(ev)
     if math.isnan(ev) and math.isnan(ov):
         return None, []
     if math.isnan(ov) or math.isinf(ov):
         if ov != ev:
-            return (f"{path} is {ov} but the expected value {ev:.10g} is finite. Look for log(0), 0/0, or exp of a "
+            value = f" {ev:.10g}" if reveal else ""
+            return (f"{path} is {ov} but the expected value{value} is finite. Look for log(0), 0/0, or exp of a "
                     f"large number."), []
         return None, []
     if not abs(ov - ev) <= atol + rtol * abs(ev):
-        msg = (f"{path} is {ov:.10g} but {ev:.10g} is expected (absolute error {abs(ov - ev):.3g}, relative error "
-               f"{abs(ov - ev) / abs(ev) if ev else math.inf:.3g}).")
-        if ev and abs(ev) > 1e-12 and ov / ev not in (1.0,) and abs(ov / ev - round(ov / ev)) < 1e-9:
-            msg += f" That is {round(ov / ev):g} times the expected value."
-        return msg, []
+        errors = (f"absolute error {abs(ov - ev):.3g}, relative error "
+                  f"{abs(ov - ev) / abs(ev) if ev else math.inf:.3g}")
+        if not reveal:
+            return f"{path} is not the expected value ({errors}).{_times(ov, ev)}", []
+        msg = f"{path} is {ov:.10g} but {ev:.10g} is expected ({errors})."
+        return msg + _times(ov, ev), []
     return None, []
+
+
+def _times(ov, ev) -> str:
+    """" That is 3 times the expected value." when the observed value is a whole multiple of the expected one."""
+    ov, ev = float(ov), float(ev)
+    if ev and abs(ev) > 1e-12 and ov / ev not in (1.0,) and abs(ov / ev - round(ov / ev)) < 1e-9:
+        return f" That is {round(ov / ev):g} times the expected value."
+    return ""
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -282,29 +320,31 @@ def _index_values(tree: dict) -> np.ndarray | None:
 
 
 def compare(expected: Any, observed: Any, rtol: float = 1e-7, atol: float = 1e-10, path: str = "output",
-            names: Sequence[str] = ()) -> tuple[str | None, list[str]]:
-    """First problem found comparing ``observed`` with ``expected`` (None when they match), plus notes."""
+            names: Sequence[str] = (), reveal: bool = True) -> tuple[str | None, list[str]]:
+    """First problem found comparing ``observed`` with ``expected`` (None when they match), plus notes.
+
+    reveal=False (hidden cases): the message shows no value, only shapes, positions and error sizes."""
     if type(expected) is not dict or "t" not in expected:
-        return _compare_plain(expected, observed, rtol, atol, path)
+        return _compare_plain(expected, observed, rtol, atol, path, reveal)
     if type(observed) is not dict or "t" not in observed:
         return f"{path} is not a value the checker understands.", []
     et, ot = expected["t"], observed["t"]
     if ot == "truncated":
-        return f"{path} is {describe(observed)}.", []
+        return f"{path} is {describe(observed, reveal)}.", []
     if _is_scalar_tree(expected) and et != "bool":
-        return _compare_scalars(expected, observed, rtol, atol, path)
+        return _compare_scalars(expected, observed, rtol, atol, path, reveal)
     if et == "ndarray":
         e = expected["v"]
         if ot != "ndarray":
             if _is_scalar_tree(observed):
                 return f"{path} is a single number but an ndarray of shape {_shape(e)} is expected.", []
             fix = _ARRAY_FIX.get(ot, "return a plain numpy.ndarray (e.g. np.asarray(result))")
-            return f"{path} is {describe(observed)} but a numpy.ndarray of shape {_shape(e)} is expected: {fix}.", []
-        return _compare_arrays(e, observed["v"], rtol, atol, path)
+            return f"{path} is {describe(observed, reveal)} but a numpy.ndarray of shape {_shape(e)} is expected: {fix}.", []
+        return _compare_arrays(e, observed["v"], rtol, atol, path, reveal)
     if et in ("tuple", "list"):
         if ot not in ("tuple", "list"):
             what = f"a tuple of {len(expected['items'])} values" + (f" ({', '.join(names)})" if names else "")
-            return f"{path} is {describe(observed)} but {what} is expected.", []
+            return f"{path} is {describe(observed, reveal)} but {what} is expected.", []
         ei, oi = expected["items"], observed["items"]
         if len(ei) != len(oi):
             what = f" ({', '.join(names)})" if names else ""
@@ -312,14 +352,14 @@ def compare(expected: Any, observed: Any, rtol: float = 1e-7, atol: float = 1e-1
         notes: list[str] = []
         for i, (e, o) in enumerate(zip(ei, oi)):
             sub = names[i] if i < len(names) else f"{path}[{i}]"
-            problem, n = compare(e, o, rtol, atol, sub)
+            problem, n = compare(e, o, rtol, atol, sub, reveal=reveal)
             notes += n
             if problem:
                 return problem, notes
         return None, notes
     if et == "dict":
         if ot != "dict":
-            return f"{path} is {describe(observed)} but a dict with keys {expected['keys']} is expected.", []
+            return f"{path} is {describe(observed, reveal)} but a dict with keys {expected['keys']} is expected.", []
         okeys = observed["keys"]
         if not okeys and expected["keys"]:
             return f"{path} is an empty dict; expected keys {expected['keys']}.", []
@@ -335,35 +375,38 @@ def compare(expected: Any, observed: Any, rtol: float = 1e-7, atol: float = 1e-1
             notes.append(f"{path} has {observed['nonstr_keys']} non-string keys (ignored).")
         ovals = dict(zip(okeys, observed["values"]))
         for k, e in zip(expected["keys"], expected["values"]):
-            problem, n = compare(e, ovals[k], rtol, atol, f"{path}[{k!r}]")
+            problem, n = compare(e, ovals[k], rtol, atol, f"{path}[{k!r}]", reveal=reveal)
             notes += n
             if problem:
                 return problem, notes
         return None, notes
     if et in ("dataframe", "series"):
-        return _compare_pandas(expected, observed, rtol, atol, path)
+        return _compare_pandas(expected, observed, rtol, atol, path, reveal)
     if et in ("str", "bool", "none"):
         if ot != et or observed.get("v") != expected.get("v"):
-            return f"{path} is {describe(observed)} but {describe(expected)} is expected.", []
+            if not reveal and ot == et:
+                return f"{path} is not the expected {describe(expected, False).split(' ', 1)[1]}.", []
+            return f"{path} is {describe(observed, reveal)} but {describe(expected, reveal)} is expected.", []
         return None, []
     if et == "exception":
         if ot == "exception" and expected["type"] in observed.get("mro", [observed["type"]]):
             return None, []
-        return f"{path} is {describe(observed)} but {describe(expected)} is expected.", []
+        return f"{path} is {describe(observed, reveal)} but {describe(expected, reveal)} is expected.", []
     # generic tagged structure (probe summaries): same tag, compare the other fields
     if ot != et:
-        return f"{path} is {describe(observed)} but {describe(expected)} is expected.", []
+        return f"{path} is {describe(observed, reveal)} but {describe(expected, reveal)} is expected.", []
     return _compare_plain({k: v for k, v in expected.items() if k != "t"},
-                          {k: v for k, v in observed.items() if k != "t"}, rtol, atol, path)
+                          {k: v for k, v in observed.items() if k != "t"}, rtol, atol, path, reveal)
 
 
-def _compare_plain(e: Any, o: Any, rtol: float, atol: float, path: str) -> tuple[str | None, list]:
+def _compare_plain(e: Any, o: Any, rtol: float, atol: float, path: str,
+                   reveal: bool = True) -> tuple[str | None, list]:
     if type(e) is dict and "t" in e:
-        return compare(e, o, rtol, atol, path)
+        return compare(e, o, rtol, atol, path, reveal=reveal)
     if type(e) is np.ndarray:
         if type(o) is not np.ndarray:
             return f"{path} differs.", []
-        return _compare_arrays(e, o, rtol, atol, path)
+        return _compare_arrays(e, o, rtol, atol, path, reveal)
     if type(e) is dict:
         if type(o) is not dict:
             return f"{path} differs.", []
@@ -371,7 +414,7 @@ def _compare_plain(e: Any, o: Any, rtol: float, atol: float, path: str) -> tuple
         for k in e:
             if k not in o:
                 return f"{path}: {k!r} is missing.", []
-            p, n = _compare_plain(e[k], o[k], rtol, atol, f"{path}.{k}")
+            p, n = _compare_plain(e[k], o[k], rtol, atol, f"{path}.{k}", reveal)
             notes += n
             if p:
                 return p, notes
@@ -380,21 +423,28 @@ def _compare_plain(e: Any, o: Any, rtol: float, atol: float, path: str) -> tuple
         if type(o) is not list or len(o) != len(e):
             return f"{path} differs.", []
         for i, (a, b) in enumerate(zip(e, o)):
-            p, n = _compare_plain(a, b, rtol, atol, f"{path}[{i}]")
+            p, n = _compare_plain(a, b, rtol, atol, f"{path}[{i}]", reveal)
             if p:
                 return p, n
         return None, []
     if type(e) is float and type(o) in (float, int):
-        return (None, []) if abs(o - e) <= atol + rtol * abs(e) or (math.isnan(e) and math.isnan(o)) else (
-            f"{path} is {o!r}, expected {e!r}.", [])
-    return (None, []) if (type(e) is type(o) and e == o) else (f"{path} is {o!r}, expected {e!r}.", [])
+        if abs(o - e) <= atol + rtol * abs(e) or (math.isnan(e) and math.isnan(o)):
+            return None, []
+        if not reveal:
+            rel = abs(o - e) / abs(e) if e else math.inf
+            return f"{path} is not the expected value (absolute error {abs(o - e):.3g}, relative error {rel:.3g}).", []
+        return f"{path} is {o!r}, expected {e!r}.", []
+    if type(e) is type(o) and e == o:
+        return None, []
+    return (f"{path} is {o!r}, expected {e!r}." if reveal else f"{path} is not the expected value."), []
 
 
-def _compare_pandas(e: dict, o: dict, rtol: float, atol: float, path: str) -> tuple[str | None, list]:
+def _compare_pandas(e: dict, o: dict, rtol: float, atol: float, path: str,
+                    reveal: bool = True) -> tuple[str | None, list]:
     et = e["t"]
     kind = "DataFrame" if et == "dataframe" else "Series"
     if o.get("t") != et:
-        return f"{path} is {describe(o)} but a pandas {kind} is expected.", []
+        return f"{path} is {describe(o, reveal)} but a pandas {kind} is expected.", []
     if et == "dataframe":
         if tuple(o["shape"]) != tuple(e["shape"]):
             extra = [c for c in o["columns"] if c not in e["columns"]]
@@ -426,7 +476,7 @@ def _compare_pandas(e: dict, o: dict, rtol: float, atol: float, path: str) -> tu
         bad = [(c, d) for c, d in zip(o["columns"], o["dtypes"]) if not (_is_dtype(d) and np.dtype(d).kind in "fiu")]
         if bad:
             return f"{path} has non-numeric column {bad[0][0]!r} (dtype {bad[0][1]}).", []
-    return compare(e["values"], o["values"], rtol, atol, f"{path} values")
+    return compare(e["values"], o["values"], rtol, atol, f"{path} values", reveal=reveal)
 
 
 def _is_dtype(s: str) -> bool:
@@ -457,13 +507,15 @@ def _arg_name(check: Check, pos) -> str:
     return str(pos) if not isinstance(pos, int) else f"argument {pos + 1}"
 
 
-def _notes(check: Check, observed: dict, failing_warnings: bool) -> list[str]:
+def _notes(check: Check, observed: dict, failing_warnings: bool, reveal: bool = True) -> list[str]:
+    shown = (lambda text: text) if reveal else mask_numbers
     notes = []
     if observed.get("warnings") and not failing_warnings:
-        notes.append("warnings raised inside your code (captured, not shown): " + "; ".join(observed["warnings"][:3]))
+        notes.append("warnings raised inside your code (captured, not shown): "
+                     + "; ".join(shown(w) for w in observed["warnings"][:3]))
     out = observed.get("stdout") or ""
     if out.strip():
-        first = out.strip().splitlines()[0][:80]
+        first = shown(out.strip().splitlines()[0][:80])
         notes.append(f"your code printed {len(out.splitlines())} line(s) during the check (e.g. {first!r}); "
                      "the output was captured")
     if observed.get("mutated") and not check.purity:
@@ -473,10 +525,15 @@ def _notes(check: Check, observed: dict, failing_warnings: bool) -> list[str]:
     return notes
 
 
+def _where(case: Case) -> str:
+    """How a message names its case: "On case 'm = 1'" (public), "On hidden case 3 (m = 1)" (hidden)."""
+    return f"On hidden {case.label}" if getattr(case, "hidden", False) else f"On case '{case.label}'"
+
+
 def _fail(check: Check, case: Case, message: str, hint, notes) -> Result:
     """hint: a string, or the list of every matching misconception hint (the first is shown)."""
     hints = [h for h in ([hint] if isinstance(hint, str) else list(hint)) if h]
-    return Result(check.name, False, 0.0, float(check.points), f"On case '{case.label}': {message}",
+    return Result(check.name, False, 0.0, float(check.points), f"{_where(case)}: {message}",
                   hints[0] if hints else "", tuple(notes), tuple(hints))
 
 
@@ -490,36 +547,39 @@ def judge(check: Check, case: Case, observed: dict, expected: dict,
         return _judge(check, case, observed, expected, mutants)
     except Exception as exc:  # noqa: BLE001
         return Result(check.name, False, 0.0, float(check.points),
-                      f"On case '{case.label}': the result could not be judged ({type(exc).__name__}); "
+                      f"{_where(case)}: the result could not be judged ({type(exc).__name__}); "
                       "it does not have the structure the checker expects.")
 
 
 def _judge(check: Check, case: Case, observed: dict, expected: dict,
            mutants: Sequence[tuple[str, dict]] = ()) -> Result:
     name = check.name
+    reveal = not getattr(case, "hidden", False)
+    shown = (lambda text: text) if reveal else mask_numbers
     out = observed.get("output", {})
     if type(out) is dict and out.get("t") == "missing":
         return Result(name, False, 0.0, float(check.points),
                       f"`{name}` is not defined: run the cell that defines it, and keep the name `{name}`.")
     bad_warn = [(w, hint) for w in observed.get("warnings", []) for sub, hint in check.fail_warnings if sub in w]
-    notes = _notes(check, observed, bool(bad_warn))
+    notes = _notes(check, observed, bool(bad_warn), reveal)
     err, exp_err = observed.get("error"), expected.get("error")
     if err:
         if err["type"] == "NotImplementedError":
             return Result(name, False, 0.0, float(check.points),
                           f"`{name}` is not implemented yet (it raises NotImplementedError).", "", tuple(notes))
         if not (exp_err and exp_err["type"] in err.get("mro", [err["type"]])):
-            msg = f"your code raised {err['type']}: {err['message']}".rstrip(": ")
+            msg = f"your code raised {err['type']}: {shown(str(err['message']))}".rstrip(": ")
             if exp_err:
                 msg += f" but {exp_err['type']} is expected here"
             return _fail(check, case, msg + ".", _mutant_hint(check, observed, expected, mutants), notes)
     elif exp_err:
         why = case.options.get("raises_because", "")
         return _fail(check, case, f"{exp_err['type']} should be raised{' (' + why + ')' if why else ''}, but your "
-                     f"function returned {describe(out)}.", _mutant_hint(check, observed, expected, mutants), notes)
+                     f"function returned {describe(out, reveal)}.", _mutant_hint(check, observed, expected, mutants),
+                     notes)
     if bad_warn:
         w, hint = bad_warn[0]
-        return _fail(check, case, f"your code raised a warning: {w}.", hint, notes)
+        return _fail(check, case, f"your code raised a warning: {shown(w)}.", hint, notes)
     if check.purity and observed.get("mutated"):
         names = ", ".join(_arg_name(check, p) for p in observed["mutated"])
         return _fail(check, case, f"your function changed its input ({names}) in place; it must leave its inputs "
@@ -540,20 +600,27 @@ def _judge(check: Check, case: Case, observed: dict, expected: dict,
 
 
 def _value_problem(check: Check, case: Case, observed: dict, expected: dict) -> tuple[str | None, list]:
+    reveal = not getattr(case, "hidden", False)
     rule = case.options.get("rule")
     if rule == "finite_between":
         got = _as_number(observed["output"]) if type(observed["output"]) is dict else None
         if got is None or got[1] not in "fiu":
-            return compare(expected["output"], observed["output"], check.rtol, check.atol)
+            return compare(expected["output"], observed["output"], check.rtol, check.atol, reveal=reveal)
         v = float(got[0])
         lo, hi = case.options["lo"], case.options["hi"]
         if not (math.isfinite(v) and lo <= v <= hi):
+            if not reveal:  # the bounds are computed from the hidden inputs
+                what = "not finite" if not math.isfinite(v) else "too small" if v < lo else "too large"
+                return (f"the result is {what}; a finite value in the range that a sensible clipping gives is "
+                        f"expected ({case.options.get('why', '')})."), []
             return (f"the result is {v!r}; a finite value between {lo:.4g} and {hi:.4g} is expected "
                     f"({case.options.get('why', '')})."), []
         return None, []
     if len(check.output_names) == 1:  # a single named output, e.g. "grads": messages say grads['db1']
-        return compare(expected["output"], observed["output"], check.rtol, check.atol, path=check.output_names[0])
-    return compare(expected["output"], observed["output"], check.rtol, check.atol, names=check.output_names)
+        return compare(expected["output"], observed["output"], check.rtol, check.atol, path=check.output_names[0],
+                       reveal=reveal)
+    return compare(expected["output"], observed["output"], check.rtol, check.atol, names=check.output_names,
+                   reveal=reveal)
 
 
 def _mutant_hint(check: Check, observed: dict, expected: dict, mutants: Sequence[tuple[str, dict]]) -> list[str]:

@@ -8,6 +8,9 @@ only, estimator behaviour, a loss curve that follows the reference) rather than 
 
 The ``HINTS`` table is shared with the instructor-side mutants so that a misconception is named the same way
 whether it is recognised by an exact mutant match or by a failed property.
+
+On hidden cases (``case.hidden``) messages leave out the values drawn for the case (test_size, seeds, the costs and
+scores the learner's model reached on the hidden data), like ``compare.judge`` does.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .compare import compare, describe
+from .compare import compare, describe, mask_numbers
 from .results import Case, Check
 
 __all__ = ["HINTS", "JUDGES"]
@@ -61,6 +64,11 @@ HINTS = {
     "mlp_solver": "use solver='sgd' (adam follows a different trajectory)",
     "mlp_stop": "disable early stopping: tol=0.0 (or n_iter_no_change >= iterations) so it runs every iteration",
 }
+
+
+def _learner_text(text, case: Case) -> str:
+    """An exception message from learner code: numbers masked on hidden cases (it may quote the inputs)."""
+    return mask_numbers(str(text)) if case.hidden else text
 
 
 def _v(obs: dict) -> dict:
@@ -171,7 +179,7 @@ def judge_init_params(check: Check, case: Case, observed: dict, expected: dict):
             return "init_params used numpy's global random state (np.random.*) instead of the rng argument.", \
                 HINTS["init_global"], []
         second, other = v.get("second"), v.get("other")
-        problem, _ = compare(v["first"], second, 0.0, 0.0)
+        problem, _ = compare(v["first"], second, 0.0, 0.0, reveal=not case.hidden)
         if problem:
             return ("two calls with np.random.default_rng(seed) for the same seed gave different parameters "
                     f"({problem})"), HINTS["init_global"], []
@@ -224,7 +232,8 @@ def judge_split_and_scale(check: Check, case: Case, observed: dict, expected: di
     n_test_ok = {math.floor(test_size * m), math.ceil(test_size * m)}
     if Xte.shape[0] not in n_test_ok:
         hint = HINTS["split_test_size"] if Xtr.shape[0] in n_test_ok else ""
-        return (f"X_test has {Xte.shape[0]} rows; with test_size={test_size} and {m} rows, "
+        size = f"test_size={test_size}" if not case.hidden else "this test_size"
+        return (f"X_test has {Xte.shape[0]} rows; with {size} and {m} rows, "
                 f"{max(n_test_ok)} are expected."), hint, []
     if Xtr.shape[0] + Xte.shape[0] != m:
         return f"the parts have {Xtr.shape[0]} + {Xte.shape[0]} rows but the data has {m}.", "", []
@@ -276,15 +285,21 @@ def judge_split_and_scale(check: Check, case: Case, observed: dict, expected: di
 # NeuralNet
 # ---------------------------------------------------------------------------------------------------------------
 
+def _net_call(spec: dict, case: Case) -> str:
+    """"NeuralNet(layers=(4, 3, 1), ..., seed=0)"; a hidden case's drawn seed is shown as seed=..."""
+    return "NeuralNet(" + ", ".join(f"{k}=..." if case.hidden and k == "seed" else f"{k}={v!r}"
+                                    for k, v in spec["kwargs"].items()) + ")"
+
+
 def _scenario_problem(name: str, sc: dict, case: Case, spec: dict) -> tuple[str | None, str]:
     y = case.args[1]["v"]
     m = y.shape[0]
     layers = list(spec["kwargs"].get("layers", (30, 14, 1)))
     iterations = int(spec["kwargs"].get("iterations", 100))
-    where = f"NeuralNet({', '.join(f'{k}={v!r}' for k, v in spec['kwargs'].items())})"
+    where = _net_call(spec, case)
     if sc.get("error"):
         e = sc["error"]
-        return f"{where}: fit raised {e['type']}: {e['message']}", ""
+        return f"{where}: fit raised {e['type']}: {_learner_text(e['message'], case)}", ""
     if not sc.get("fit_returned_self"):
         return f"{where}.fit(X, y) must return self (sklearn convention).", ""
     hist = sc.get("cost_history_", {})
@@ -305,7 +320,8 @@ def _scenario_problem(name: str, sc: dict, case: Case, spec: dict) -> tuple[str 
     if not np.isfinite(h).all():
         return f"{where}: cost_history_ contains NaN or inf.", ""
     if iterations >= 5 and not h[-1] < h[0]:
-        return f"{where}: the cost did not decrease ({h[0]:.4g} -> {h[-1]:.4g}).", HINTS["nn_ascent"]
+        costs = "" if case.hidden else f" ({h[0]:.4g} -> {h[-1]:.4g})"
+        return f"{where}: the cost did not decrease{costs}.", HINTS["nn_ascent"]
     params = _dict(sc.get("params_"))
     if params is None:
         return f"{where}: params_ is {describe(sc.get('params_', {}))}; a dict of arrays is expected.", ""
@@ -317,7 +333,7 @@ def _scenario_problem(name: str, sc: dict, case: Case, spec: dict) -> tuple[str 
     pred, proba, score = sc.get("predict", {}), sc.get("predict_proba", {}), sc.get("score", {})
     for what, tree in (("predict", pred), ("predict_proba", proba), ("score", score)):
         if tree.get("t") == "exception":
-            return f"{where}: {what} raised {tree['type']}: {tree['message']}", ""
+            return f"{where}: {what} raised {tree['type']}: {_learner_text(tree['message'], case)}", ""
     P = _arr(proba)
     if P is None or P.shape != (m, 2):
         return f"{where}: predict_proba(X) is {describe(proba)}; shape ({m}, 2) is expected.", ""
@@ -343,6 +359,8 @@ def _scenario_problem(name: str, sc: dict, case: Case, spec: dict) -> tuple[str 
     acc = float(np.mean(p == y))
     if abs(float(sv) - acc) > 1e-9:
         hint = HINTS["nn_percent"] if abs(float(sv) - 100 * acc) < 1e-6 else ""
+        if case.hidden:
+            return f"{where}: score(X, y) is not the accuracy of predict(X).", hint
         return f"{where}: score(X, y) is {sv!r} but the accuracy of predict(X) is {acc!r}.", hint
     return None, ""
 
@@ -361,14 +379,14 @@ def judge_neural_net(check: Check, case: Case, observed: dict, expected: dict):
     for name, spec in specs.items():
         if not spec.get("compare"):
             continue
-        where = f"NeuralNet({', '.join(f'{k}={v!r}' for k, v in spec['kwargs'].items())})"
+        where = _net_call(spec, case)
         for attr in ("cost_history_", "predict_proba"):
             e, o = ev[name][attr], v[name][attr]
             if o.get("t") == "list":
                 o = {"t": "ndarray", "v": np.array([float(it["v"]) for it in o["items"]])}
             if e.get("t") == "list":
                 e = {"t": "ndarray", "v": np.array([float(it["v"]) for it in e["items"]])}
-            problem, _ = compare(e, o, 1e-6, 1e-9, path=attr)
+            problem, _ = compare(e, o, 1e-6, 1e-9, path=attr, reveal=not case.hidden)
             if problem:
                 hint = HINTS["nn_history"] if attr == "cost_history_" else ""
                 return f"{where} does not follow the expected training trajectory: {problem}", hint, []
@@ -398,14 +416,15 @@ def judge_mlp(check: Check, case: Case, observed: dict, expected: dict):
     hidden, lr, iterations, n_samples = (a["v"] for a in case.args)
     if "fit_error" in v:
         e = v["fit_error"]
-        return f"fitting the estimator from the given weights raised {e['type']}: {e['message']}", \
+        why = _learner_text(e["message"], case)
+        return f"fitting the estimator from the given weights raised {e['type']}: {why}", \
             _mlp_param_hint(v, hidden, lr, iterations, n_samples), []
     lc, elc = v.get("loss_curve", {}), ev.get("loss_curve", {})
     lo, le = _arr(lc), _arr(elc)
     if lo is not None and le is not None and lo.shape[0] < le.shape[0]:
         problem = f"training stopped after {lo.shape[0]} of {le.shape[0]} iterations."
     else:
-        problem, _ = compare(elc, lc, 1e-6, 1e-10, path="loss_curve_")
+        problem, _ = compare(elc, lc, 1e-6, 1e-10, path="loss_curve_", reveal=not case.hidden)
     if problem:
         hint = _mlp_param_hint(v, hidden, lr, iterations, n_samples)
         return f"started from the same weights, its loss curve does not follow NeuralNet's: {problem}", hint, []

@@ -59,10 +59,14 @@ class Check:
 class Case:
     """One input for one exercise.
 
-    label: short human description shown in messages ("m = 1", "z = -1e3", ...). Never contains hidden values.
+    label: short human description shown in messages ("m = 1", "z = -1e3", ...). Public cases show it as it is.
     args / kwargs: encoded trees (``autograder.encode``), materialised afresh for every call.
     probe: name of the probe in ``autograder.probes.PROBES`` ("call" = call the function with the args).
     options: plain extra settings for the probe or the judge (e.g. {"bounds": [lo, hi]}).
+    kind: the label without any input value, for generators whose label shows one ("n_features = 17" ->
+        "a random n_features"); "" when the label names only the kind of case and shapes. Not serialised.
+    hidden: the learner must not learn the inputs. Set by ``as_hidden`` (``ExerciseSpec.hidden_cases``): the
+        judge then describes a failure without input, expected or learner values (``compare.judge``).
     """
 
     label: str
@@ -70,15 +74,25 @@ class Case:
     kwargs: dict = field(default_factory=dict)
     probe: str = "call"
     options: dict = field(default_factory=dict)
+    kind: str = ""
+    hidden: bool = False
+
+    def as_hidden(self, number: int) -> Case:
+        """This case as hidden case ``number``: labelled "case 3 (m = 1: shape (1, 1))" from ``kind`` or the label."""
+        return replace(self, label=f"case {number} ({self.kind or self.label})", kind="", hidden=True)
 
     def to_plain(self) -> dict:
-        return {"label": self.label, "args": list(self.args), "kwargs": dict(self.kwargs),
-                "probe": self.probe, "options": dict(self.options)}
+        d = {"label": self.label, "args": list(self.args), "kwargs": dict(self.kwargs),
+             "probe": self.probe, "options": dict(self.options)}
+        if self.hidden:
+            d["hidden"] = True
+        return d
 
     @classmethod
     def from_plain(cls, d: dict) -> Case:
         return cls(label=str(d["label"]), args=tuple(d.get("args", ())), kwargs=dict(d.get("kwargs", {})),
-                   probe=str(d.get("probe", "call")), options=dict(d.get("options", {})))
+                   probe=str(d.get("probe", "call")), options=dict(d.get("options", {})),
+                   hidden=d.get("hidden") is True)
 
     def __hash__(self) -> int:  # cases hold arrays; identity is the label
         return hash(self.label)

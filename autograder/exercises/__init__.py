@@ -7,7 +7,8 @@ code), judge kind and tolerances (``Check``), and ``mutants``: known-wrong varia
 Interface used by the graders (in-kernel hidden checks, ``autograder check``, the sandbox):
 
 - ``spec.check`` -> ``Check`` (plain; what the public data and the judges need)
-- ``spec.hidden_cases(rng)`` -> list of ``Case`` (fresh random inputs; seed the Generator for reproducible regrades)
+- ``spec.hidden_cases(rng)`` -> list of ``Case`` (fresh random inputs; seed the Generator for reproducible regrades),
+  marked ``hidden``: their messages name the case by number and kind and never show input or expected values
 - ``spec.public_cases()`` -> the fixed cases shipped in ``public_data``
 - ``spec.expected(case)`` / ``spec.mutant_observations(case)`` -> probe observations of the reference / mutants
 - ``spec.judge(case, observation)`` -> ``Result`` (trusted: live reference; mutants only run when the learner fails)
@@ -94,12 +95,13 @@ class ExerciseSpec:
         return resolve(self.reference)
 
     def hidden_cases(self, rng: np.random.Generator | int | None = None) -> list[Case]:
+        """Fresh cases marked hidden: labelled "case 3 (kind)", judged without showing input or expected values."""
         rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-        return list(self.generate(rng))
+        return [case.as_hidden(i) for i, case in enumerate(self.generate(rng), start=1)]
 
     def public_cases(self) -> list[Case]:
         seed = PUBLIC_SEED + zlib.crc32(self.name.encode())
-        cases = self.hidden_cases(np.random.default_rng(seed))
+        cases = list(self.generate(np.random.default_rng(seed)))
         return cases[: self.n_public] if self.n_public else cases
 
     def expected(self, case: Case) -> dict:

@@ -14,8 +14,10 @@ ASSIGNMENT = "06_cross_verification"
 
 def mlp_cases(rng):
     cases = []
-    for n_samples, hidden, iterations in ((int(rng.integers(30, 80)), int(rng.integers(2, 6)), 15),
-                                          (int(rng.integers(201, 260)), int(rng.integers(3, 8)), 10)):
+    for n_samples, hidden, iterations, kind in (
+            (int(rng.integers(30, 80)), int(rng.integers(2, 6)), 15, "fewer than 200 samples"),
+            (int(rng.integers(201, 260)), int(rng.integers(3, 8)), 10,
+             "more than 200 samples, where batch_size='auto' would use mini-batches")):
         n = int(rng.integers(2, 6))
         X = rng.normal(0, 1, (n_samples, n))
         y = (X @ rng.normal(0, 1, n) + rng.normal(0, 0.5, n_samples) > 0).astype(np.int64)
@@ -25,6 +27,7 @@ def mlp_cases(rng):
         intercepts = [rng.normal(0, 1, hidden), rng.normal(0, 1, 1)]
         cases.append(Case(f"hidden={hidden}, learning_rate={lr}, iterations={iterations}, n_samples={n_samples}",
                           (S(hidden), S(lr), S(iterations), S(n_samples)), probe="mlp",
+                          kind=f"a hidden layer of {hidden} units, {kind}",
                           options={"X": encode(X), "y": encode(y), "coefs": [encode(c) for c in coefs],
                                    "intercepts": [encode(c) for c in intercepts]}))
     return cases

@@ -24,7 +24,7 @@ def _sig(z):
 def sigmoid_cases(rng):
     m, n = int(rng.integers(2, 7)), int(rng.integers(2, 6))
     return [
-        Case("z = 0.0 (a Python float)", (S(0.0),)),
+        Case("z = 0.0 (a Python float)", (S(0.0),), kind="edge case: z is a Python float, not an array"),
         Case("a scalar z", (S(float(np.round(rng.normal(0, 3), 3))),)),
         Case(f"a vector of shape ({m},)", (A(rng.normal(0, 3, m)),)),
         Case(f"a matrix of shape ({m}, {n})", (A(rng.normal(0, 4, (m, n))),)),
@@ -81,7 +81,8 @@ def neuron_output_cases(rng):
         X, theta = rng.normal(0, 1, (m, n)), rng.normal(0, 1, n)
         cases.append(Case(f"{label} (X of shape ({m}, {n}))", (A(X), A(theta), S(float(np.round(rng.normal(0, 1), 4))))))
     X = rng.normal(0, 1, (5, 3))
-    cases.append(Case("negative bias b = -2.5", (A(X), A(rng.normal(0, 1, 3)), S(-2.5))))
+    cases.append(Case("negative bias b = -2.5", (A(X), A(rng.normal(0, 1, 3)), S(-2.5)),
+                      kind="edge case: a negative bias b"))
     return cases
 
 
@@ -121,8 +122,11 @@ def count_quadratic_terms_ref(n_features):
 
 
 def count_cases(rng):
-    return [Case(f"n_features = {n}", (S(n),)) for n in (1, 2, 3, 30, int(rng.integers(4, 29)),
-                                                         int(rng.integers(31, 500)))]
+    kinds = ("edge case: a single feature", "edge case: two features", "edge case: three features",
+             "the course data's number of features", "a random number of features below the course data's",
+             "a random number of features above the course data's")
+    return [Case(f"n_features = {n}", (S(n),), kind=kind)
+            for n, kind in zip((1, 2, 3, 30, int(rng.integers(4, 29)), int(rng.integers(31, 500))), kinds)]
 
 
 COUNT_QUADRATIC_TERMS = ExerciseSpec(

@@ -93,7 +93,8 @@ def split_cases(rng):
         ys = pd.Series(y.astype(np.int64), index=idx, name="diagnosis")
         seed = int(rng.integers(0, 10000))
         cases.append(Case(f"{m} rows, {n} features, test_size={ts}", (encode(Xdf), encode(ys), S(ts)),
-                          probe="split_and_scale", options={"seed": seed, "other_seed": seed + 1}))
+                          probe="split_and_scale", options={"seed": seed, "other_seed": seed + 1},
+                          kind=f"{m} rows, {n} features"))
     return cases
 
 

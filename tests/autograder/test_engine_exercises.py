@@ -47,9 +47,9 @@ def test_misconception_fails_with_its_hint(name, mutant):
     r = spec.grade(fn, SEEDS[0])
     assert not r.passed and r.score == 0
     assert r.hint == mutant.hint, r.text()
-    assert r.message.startswith("On case")
+    assert r.message.startswith("On hidden case")
     rp = run_public(fn, name)
-    assert not rp.passed
+    assert not rp.passed and rp.message.startswith("On case '")
     assert rp.hint == mutant.hint, rp.text()
 
 
