@@ -314,9 +314,7 @@ def _grade_submission(sub: Submission, config: SandboxConfig, provider: Provider
                 f"{plan.tampered[name]} (test cells are not run; the grader's own checks decide the score: "
                 f"{_fmt(row.score)}/{_fmt(pts)}, {verdict})"))
         rows.append(row)
-    notes = list(plan.notes)
-    if plan.skipped_demos:
-        notes.append(f"{plan.skipped_demos} demonstration cell(s) were not run while grading")
+    notes = list(plan.notes)  # (skipped demonstration cells are not mentioned: every submission has them)
     if response is not None and response["output_dropped"]:
         notes.append(f"the notebook printed a lot: {response['output_dropped']} characters of output were dropped")
     return result(rows, cell_reports, notes, iso_notes)
