@@ -41,6 +41,9 @@ class SandboxConfig:
         always hidden when a mount namespace is available.
     salt : mixed into the per-student seed (a course may keep it secret so hidden inputs cannot be
         recomputed by students who read this code).
+    warm_start : fork each worker from a zygote that has already imported numpy, pandas, scikit-learn,
+        matplotlib and IPython (``autograder.sandbox.zygote``; same confinement, same results, about 2 s
+        less per submission); False starts every worker as a fresh interpreter.
     """
 
     source_dir: Path | None = None
@@ -60,6 +63,7 @@ class SandboxConfig:
     data_dir: Path | None = None
     hide_paths: tuple[Path, ...] = ()
     salt: str = ""
+    warm_start: bool = True
 
     def __post_init__(self):
         if self.timeout <= 0:

@@ -397,13 +397,17 @@ def _run_with_retries(sub: Submission, nb, job: dict, config: SandboxConfig):
             if uid is not None:  # a grader killed earlier may have left workers of this uid: clear them
                 isolation.kill_leftovers(uid=uid, sid=-1, deadline=2.0)
             plan = _confine_plan(workdir, uid, config, sub)
+            warm = config.warm_start
             for _attempt in range(config.max_attempts):
                 budget = deadline - time.monotonic()
                 if budget <= 0.2:
                     break
                 token = secrets.token_hex(16)
                 _write_job(workdir, {**job, "plan": plan.to_json(), "skip": sorted(fatal), "token": token})
-                run = run_job(Path(workdir), config, uid=uid, budget=budget, token=token)
+                run = run_job(Path(workdir), config, uid=uid, budget=budget, token=token, warm=warm)
+                if run.cause == "zygote":  # the fork server died under the worker: run it again, cold
+                    warm = False
+                    continue
                 iso_notes = list(dict.fromkeys(iso_notes + run.notes))
                 if run.leftovers:
                     iso_notes.append(f"processes {run.leftovers} survived the worker")

@@ -22,8 +22,9 @@ import sys
 BLOCKED_PREFIXES = ("course_lib", "autograder.exercises", "autograder.registry", "autograder.hidden",
                     "autograder.api", "autograder.cli", "autograder.sandbox.grading", "autograder.sandbox.judging",
                     "autograder.sandbox.source_cache", "nbgrader.api")
-MAIN_PID = os.getpid()
+MAIN_PID = os.getpid()  # reset by the zygote in each child it forks
 PROGRESS_FD = 3  # replaced by the number the parent passes in argv[2]
+FORKED = False  # True in a child of the zygote (autograder.sandbox.zygote): a warm start, same code from here on
 
 
 class ImportGuard:
@@ -245,11 +246,18 @@ def _exc_type(exc: BaseException | None) -> str | None:
         return "Exception"
 
 
-if __name__ == "__main__":
+def run(argv: list[str]) -> None:
+    """The worker process's whole life (a cold ``python -m`` start and a zygote's child both run exactly
+    this); never returns."""
     try:
-        main(sys.argv)
+        main(argv)
     except BaseException as exc:  # noqa: BLE001
         try:
             _progress("fatal " + _exc_text(exc))
         finally:
             os._exit(70)
+    os._exit(70)  # pragma: no cover - main() always ends with os._exit
+
+
+if __name__ == "__main__":
+    run(sys.argv)

@@ -1,0 +1,208 @@
+"""A warm start for the worker: a fork server that has already imported the trusted libraries.
+
+Starting ``python -m autograder.sandbox.worker`` costs 2-3 s per submission, nearly all of it importing numpy,
+pandas, scikit-learn, matplotlib and IPython. The zygote (``python -I -B -m autograder.sandbox.zygote FD``,
+started by the grader with ``subprocess`` like the cold worker, one per grader process and thread) imports
+those once, with every BLAS/OpenMP pool pinned to one thread, and then only forks: one child per worker run.
+
+What the zygote is, and is not:
+
+- It never runs learner code and never reads a job: it holds nothing but trusted third-party modules and the
+  public half of ``autograder`` (the instructor side is never imported, and it checks that). It does not
+  instantiate IPython's shell, pyplot figures or anything else a learner would touch: those are created by the
+  child, after confinement, exactly as in the cold worker.
+- It forks only while it has a single thread (checked before every fork), so no lock is inherited held.
+- The child does, in this order: ``setsid``; its stdin/stdout/stderr and progress pipe (received from the
+  grader over the control socket, SCM_RIGHTS) on fds 0-3; every other descriptor closed (the control socket
+  among them); the worker's scrubbed environment; a fresh seed for numpy's legacy global generator (the
+  zygote's would otherwise be shared by every child); then ``worker.run``: the SAME code the cold worker runs
+  (job file read and deleted, ``isolation.confine``, import guard, cells, probes, token). There is no second
+  copy of the confinement.
+- The grader keeps every responsibility it has with a cold worker: the child's pid is its session id (killpg),
+  the grader enforces all timeouts and kills everything of the slot uid afterwards; the zygote only reaps its
+  child and reports the wait status. The zygote (root when the grader is root, in the grader's own session)
+  is out of the child's reach: another uid, hidden by ``/proc`` hidepid, unkillable by the slot uid.
+- It is not dumpable (no ptrace, no /proc/PID/mem from the grader's uid, which is the workers' uid when the
+  grader is not root); each child makes itself dumpable again first, as a freshly started worker is.
+- It ends when the grader closes the control socket (the grader exits, or drops it); a child still running at
+  that moment is killed first.
+
+Protocol on the control socket (AF_UNIX, SOCK_SEQPACKET; one message per datagram, JSON):
+    zygote -> grader  {"ready": pid} once the imports are done (or {"error": text} and exit)
+    grader -> zygote  {"workdir": path} with 3 descriptors attached (stdout, stderr, progress write ends)
+    zygote -> grader  {"pid": child_pid}, then {"status": wait_status} when that child has ended
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import signal
+import socket
+import sys
+
+#: Imported once in the zygote: trusted libraries and the public runtime (never course_lib, never the
+#: instructor side of autograder). A module that fails to import is skipped (the child imports it itself).
+PRELOAD = (
+    "numpy", "pandas", "scipy", "scipy.special", "sklearn", "sklearn.base", "sklearn.datasets",
+    "sklearn.exceptions", "sklearn.linear_model", "sklearn.metrics", "sklearn.model_selection",
+    "sklearn.neural_network", "sklearn.preprocessing", "matplotlib", "matplotlib.pyplot",
+    "IPython", "IPython.core.interactiveshell", "traitlets.config",
+    "mlxtend.data", "autograder", "autograder.encode", "autograder.compare", "autograder.probes",
+    "autograder.public", "autograder.sandbox.isolation", "autograder.sandbox.runner", "autograder.sandbox.worker",
+)
+MAX_MESSAGE = 1 << 16
+PR_SET_DUMPABLE = 4
+
+
+def _libc():
+    import ctypes
+    import ctypes.util
+
+    return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+
+
+def _threads() -> int:
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:  # pragma: no cover - no /proc: trust the interpreter's count
+        import threading
+
+        return threading.active_count()
+
+
+def _preload() -> None:
+    import importlib
+
+    for name in PRELOAD:
+        with contextlib.suppress(Exception):  # not importable here: the child imports it when a cell needs it
+            importlib.import_module(name)
+    from autograder.sandbox.worker import BLOCKED_PREFIXES
+
+    leaked = [m for m in sys.modules if any(m == p or m.startswith(p + ".") for p in BLOCKED_PREFIXES)]
+    if leaked:
+        raise RuntimeError(f"the zygote imported instructor-side modules: {leaked[:5]}")
+
+
+def _child(workdir: str, fds: list[int]) -> None:
+    """In the forked child: become a fresh worker process, then run the worker's own code. Never returns."""
+    try:
+        os.setsid()
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        out, err, progress = fds
+        os.dup2(devnull, 0)
+        os.dup2(out, 1)
+        os.dup2(err, 2)
+        os.dup2(progress, 3)
+        os.closerange(4, max(4, os.sysconf("SC_OPEN_MAX")))
+        _libc().prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)  # as a cold worker is (confine()'s uid drop clears it)
+        from autograder.sandbox.runner import worker_env
+
+        os.environ.clear()
+        os.environ.update(worker_env(workdir))
+        os.chdir(workdir)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        if "numpy" in sys.modules:  # the legacy global RandomState was seeded once, in the zygote
+            sys.modules["numpy"].random.seed()
+        from autograder.sandbox import worker
+
+        worker.MAIN_PID = os.getpid()
+        worker.FORKED = True
+        sys.argv = [worker.__file__, workdir, "3"]
+    except BaseException:  # noqa: BLE001 - nothing to report to: the grader sees an exit without "done"
+        os._exit(71)
+    worker.run(sys.argv)  # exits
+
+
+def _wait(pid: int, sock: socket.socket) -> int | None:
+    """Wait for the child; None when the grader went away meanwhile (the child is then killed)."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        pidfd = None
+    try:
+        while True:
+            watch = [sock] + ([pidfd] if pidfd is not None else [])
+            ready, _, _ = select.select(watch, [], [], 0.05 if pidfd is None else None)
+            if pidfd is not None and pidfd in ready or pidfd is None:
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    return status
+            if sock in ready:
+                try:
+                    data = sock.recv(MAX_MESSAGE)
+                except OSError:
+                    data = b""
+                if not data:  # the grader is gone: take the child with us
+                    for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+                        try:
+                            kill()
+                        except OSError:
+                            pass
+                    os.waitpid(pid, 0)
+                    return None
+    finally:
+        if pidfd is not None:
+            os.close(pidfd)
+
+
+def _send(sock: socket.socket, message: dict) -> None:
+    sock.send(json.dumps(message).encode())
+
+
+def main(argv: list[str]) -> int:
+    sock = socket.socket(fileno=int(argv[1]))
+    # Not dumpable: a process of the grader's uid (a worker when the grader is not root) cannot ptrace the
+    # zygote or write its memory to plant code in the workers forked after it.
+    _libc().prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    try:
+        _preload()
+        if _threads() != 1:
+            raise RuntimeError(f"the zygote runs {_threads()} threads after its imports; it must have one to fork")
+    except BaseException as exc:  # noqa: BLE001
+        _send(sock, {"error": f"{type(exc).__name__}: {exc}"[:500]})
+        return 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    _send(sock, {"ready": os.getpid()})
+    while True:
+        try:
+            data, fds, _flags, _addr = socket.recv_fds(sock, MAX_MESSAGE, 4)
+        except OSError:
+            return 0
+        if not data:
+            for fd in fds:
+                os.close(fd)
+            return 0
+        try:
+            request = json.loads(data)
+            workdir = request["workdir"]
+            if type(workdir) is not str or len(fds) != 3:
+                raise ValueError("a request is a workdir and three descriptors")
+            if _threads() != 1:
+                raise RuntimeError("the zygote is no longer single-threaded")
+        except (ValueError, KeyError, TypeError, RuntimeError) as exc:
+            for fd in fds:
+                os.close(fd)
+            _send(sock, {"error": str(exc)[:500]})
+            continue
+        pid = os.fork()
+        if pid == 0:
+            _child(workdir, fds)
+        for fd in fds:
+            os.close(fd)
+        _send(sock, {"pid": pid})
+        status = _wait(pid, sock)
+        if status is None:
+            return 0
+        _send(sock, {"status": status})
+
+
+if __name__ == "__main__":
+    try:
+        code = main(sys.argv)
+    except BaseException:  # noqa: BLE001
+        code = 1
+    os._exit(code)
