@@ -222,6 +222,13 @@ def test_hidden_inputs_do_not_reach_the_feedback(graded):
                             assert f"{abs(v):.4g}" not in md, (case, v)
 
 
+def test_feedback_names_hidden_cases_by_number_and_has_no_routine_notes(graded):
+    md = (graded["out"] / "feedback" / "monkeypatch_numpy" / "feedback.md").read_text()
+    assert "On hidden case " in md and "expected" in md and " but 0.5 is expected" not in md
+    for path in (graded["out"] / "feedback").rglob("feedback.md"):  # every submission skips the demo cells
+        assert "demonstration cell" not in path.read_text(), path
+
+
 def test_results_are_written_per_submission_for_resumable_runs(graded):
     import json
 
