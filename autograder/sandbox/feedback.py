@@ -2,7 +2,8 @@
 
 Built only from the rows' messages and hints (which describe WHAT differs: shapes, types, the first differing
 position, the misconception) and from cell problems. It never contains hidden inputs, hidden-test source or
-reference code: the grader never puts them in a message. Learner-controlled text (exception messages, names)
+reference code: the grader never puts them in a message (hidden cases are judged with values left out, see
+``autograder.compare``). Learner-controlled text (exception messages, names)
 is escaped for HTML and fenced for Markdown, so a crafted message cannot forge a verdict or inject markup.
 """
 
