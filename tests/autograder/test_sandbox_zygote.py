@@ -25,7 +25,7 @@ _spec.loader.exec_module(corpus)
 # A few cases that stress what forking from a zygote could change: the confinement facts measured from inside,
 # a crash, an exit, descriptors closed, a setsid escape, monkeypatched numpy, an attack on the parent process.
 CASES = ["honest", "isolation_facts", "segfault", "os_exit_cell", "close_descriptors", "escape_session",
-         "monkeypatch_numpy", "kill_grader", "always_equal"]
+         "monkeypatch_numpy", "kill_grader", "always_equal", "inherited_descriptors"]
 CONFIG = {**corpus.CONFIG, "uid_base": 63300}
 
 
