@@ -87,6 +87,10 @@ def run_job(workdir: Path, config: SandboxConfig, *, uid: int | None, budget: fl
     proc, read_fd = None, -1
     if warm:
         proc, read_fd = _start_warm(workdir)
+        if proc is _LOST:  # the zygote took the request and vanished: a child may exist, so no cold start here
+            leftovers = kill_leftovers(uid=uid, sid=-1)
+            return WorkerRun(False, "start", "zygote", "the grader lost track of the worker", [], b"", b"",
+                             time.monotonic() - t0, leftovers, warm=True)
     if proc is None:
         proc, read_fd = _start_cold(workdir)
     sid = proc.pid
@@ -251,23 +255,28 @@ class _WarmProcess:
             self.done = True
 
 
+_LOST = object()
+
+
 def _start_warm(workdir: str):
-    """Fork the worker from this thread's zygote; (None, -1) when no zygote can be used (start cold)."""
+    """Fork the worker from this thread's zygote; (None, -1) when no zygote can be used (start cold), (_LOST, -1)
+    when the zygote failed after taking the request (whether it forked is unknown)."""
     zygote = Zygote.for_this_thread()
     if zygote is None:
         return None, -1
     fds = [os.pipe(), os.pipe(), os.pipe()]  # stdout, stderr, progress
+    outcome = None
     try:
         pid = zygote.spawn(workdir, [w for _, w in fds])
-    except ZygoteLost:
-        pid = None
+    except ZygoteLost as exc:
+        pid, outcome = None, (_LOST if exc.sent else None)
     finally:
         for _, w in fds:
             os.close(w)
     if pid is None:
         for r, _ in fds:
             os.close(r)
-        return None, -1
+        return outcome, -1
     (out_r, _), (err_r, _), (progress_r, _) = fds
     return _WarmProcess(zygote, pid, out_r, err_r), progress_r
 
@@ -278,7 +287,9 @@ ZYGOTE_MAX_FAILURES = 3  # starts that failed in a row before this process gives
 
 
 class ZygoteLost(RuntimeError):
-    """The zygote is gone or broke the protocol."""
+    """The zygote is gone or broke the protocol (``sent``: after it was handed a request)."""
+
+    sent = False
 
 
 class Zygote:
@@ -344,13 +355,17 @@ class Zygote:
             raise ZygoteLost("the zygote is not running")
         try:
             socket.send_fds(self.sock, [json.dumps({"workdir": workdir}).encode()], fds)
-            reply = self.receive(ZYGOTE_REPLY_SECONDS)
-        except OSError as exc:
+        except OSError as exc:  # not delivered: nothing was forked
             self.close()
             raise ZygoteLost(str(exc)) from exc
-        if reply is None or type(reply.get("pid")) is not int:
-            self.close()
-            raise ZygoteLost(f"the zygote did not fork: {reply!r}")
+        try:
+            reply = self.receive(ZYGOTE_REPLY_SECONDS)
+            if reply is None or type(reply.get("pid")) is not int:
+                self.close()  # a child it forked meanwhile is killed by the zygote when it sees the socket close
+                raise ZygoteLost(f"the zygote did not fork: {reply!r}")
+        except ZygoteLost as exc:
+            exc.sent = True
+            raise
         return reply["pid"]
 
     def receive(self, timeout: float) -> dict | None:

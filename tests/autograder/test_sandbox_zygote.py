@@ -129,3 +129,24 @@ def test_a_zygote_killed_under_a_running_worker_costs_nothing(tmp_path, warm_and
     assert rows == {k: v for k, v in warm_rows.items() if k[0] == "honest"}
     assert not zygote.alive()
     assert runs[-1].finished
+
+
+def test_a_zygote_lost_after_taking_the_request_means_a_cold_rerun(tmp_path, warm_and_cold):
+    """Whether it forked is unknown: that attempt is dropped (its uid's processes killed) and the job is written
+    again for a cold worker; the grades do not change."""
+    (_r, warm_rows, _runs, _c), _cold, _z = warm_and_cold
+    real_spawn = runner.Zygote.spawn
+
+    def spawn_then_vanish(self, workdir, fds):
+        self.close()
+        exc = runner.ZygoteLost("gone")
+        exc.sent = True
+        raise exc
+
+    runner.Zygote.spawn = spawn_then_vanish
+    try:
+        _results, rows, runs, _config = _grade(tmp_path, ["honest"])
+    finally:
+        runner.Zygote.spawn = real_spawn
+    assert rows == {k: v for k, v in warm_rows.items() if k[0] == "honest"}
+    assert [run.cause for run in runs] == ["zygote", None] and not runs[1].warm and runs[1].finished
