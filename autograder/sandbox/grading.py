@@ -51,7 +51,7 @@ from .channel import read_response
 from .config import SandboxConfig
 from .judging import ExerciseHandle, Provider, case_seed, registry_provider
 from .notebook import SourceNotebook, UnreadableNotebook, load_source, plan_cells, read_submission
-from .runner import run_job
+from .runner import prepare_warm_start, run_job
 
 CSV_COLUMNS = ("student_id", "assignment", "notebook", "exercise", "score", "max_score", "status", "message")
 FORMAT_VERSION = 1
@@ -374,6 +374,8 @@ def _run_with_retries(sub: Submission, nb, job: dict, config: SandboxConfig):
     """Run the worker; when it dies or hangs in a step, run again without that step (bounded)."""
     fatal: dict[str, tuple[str, str]] = {}
     iso_notes: list[str] = []
+    if config.warm_start:  # (re)start this grader's zygote outside the submission's time budget
+        prepare_warm_start()
     deadline = time.monotonic() + config.timeout
     root = isolation.running_as_root() and config.isolate != "rlimits"
     data_dir = config.data_dir or default_data_dir()

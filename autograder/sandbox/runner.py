@@ -258,6 +258,12 @@ class _WarmProcess:
 _LOST = object()
 
 
+def prepare_warm_start() -> bool:
+    """Make sure this thread's zygote runs (starting it costs a few seconds of imports, which should not be
+    charged to a submission's time limit); False when warm starts are unavailable here."""
+    return Zygote.for_this_thread() is not None
+
+
 def _start_warm(workdir: str):
     """Fork the worker from this thread's zygote; (None, -1) when no zygote can be used (start cold), (_LOST, -1)
     when the zygote failed after taking the request (whether it forked is unknown)."""
