@@ -310,7 +310,7 @@ class Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.sock = ours
         try:
-            cmd = [sys.executable, "-I", "-B", "-m", "autograder.sandbox.zygote", str(theirs.fileno())]
+            cmd = [sys.executable, "-I", "-B", "-m", "autograder.sandbox.zygote", str(theirs.fileno()), self.home]
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                          stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
                                          start_new_session=True, env=worker_env(self.home), cwd=self.home,

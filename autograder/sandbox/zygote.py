@@ -1,7 +1,7 @@
 """A warm start for the worker: a fork server that has already imported the trusted libraries.
 
 Starting ``python -m autograder.sandbox.worker`` costs 2-3 s per submission, nearly all of it importing numpy,
-pandas, scikit-learn, matplotlib and IPython. The zygote (``python -I -B -m autograder.sandbox.zygote FD``,
+pandas, scikit-learn, matplotlib and IPython. The zygote (``python -I -B -m autograder.sandbox.zygote FD HOME``,
 started by the grader with ``subprocess`` like the cold worker, one per grader process and thread) imports
 those once, with every BLAS/OpenMP pool pinned to one thread, and then only forks: one child per worker run.
 
@@ -205,4 +205,8 @@ if __name__ == "__main__":
         code = main(sys.argv)
     except BaseException:  # noqa: BLE001
         code = 1
+    if len(sys.argv) > 2:  # its private home (matplotlib's cache): the grader may have ended without removing it
+        import shutil
+
+        shutil.rmtree(sys.argv[2], ignore_errors=True)
     os._exit(code)
