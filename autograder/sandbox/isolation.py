@@ -210,13 +210,20 @@ def _hide_and_privatise(libc, plan: ConfinePlan, notes: list[str], refused) -> s
         except OSError as exc:
             refused(f"hiding {path}", exc)
     # Private temporary directories: nothing a worker leaves there reaches the next submission,
-    # and the other workers' directories are out of sight.
+    # and the other workers' directories are out of sight. A Python environment or project that itself
+    # lives under one of them (a CI clone in /tmp) is bind-mounted back, with the hiding mounts above
+    # carried along (MS_REC), so the worker still imports what it needs and still sees nothing else.
     for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
         if os.path.isdir(tmp):
+            kept = [(p, os.open(p, os.O_PATH)) for p in _outermost(plan.expose) if _contains(tmp, p)]
             try:
                 _mount(libc, "tmpfs", tmp, "tmpfs", flags, "size=64m,mode=1777")
+                _bind_back(libc, kept)
             except OSError as exc:
                 refused(f"private {tmp}", exc)
+            finally:
+                for _, fd in kept:
+                    os.close(fd)
     # A private view of /proc: the worker sees its own uid's processes only (not the grader's command lines,
     # not the other workers).
     try:
@@ -262,18 +269,29 @@ def _expose(libc, plan: ConfinePlan, refused) -> None:
         fds = [(p, os.open(p, os.O_PATH)) for p in paths]
         try:
             _mount(libc, "tmpfs", anc, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
-            for p, fd in fds:
-                if os.path.isdir(f"/proc/self/fd/{fd}"):
-                    os.makedirs(p, exist_ok=True)
-                else:
-                    os.makedirs(os.path.dirname(p), exist_ok=True)
-                    open(p, "w").close()
-                _mount(libc, f"/proc/self/fd/{fd}", p, None, MS_BIND | MS_REC, None)
+            _bind_back(libc, fds)
         except OSError as exc:
             refused(f"exposing the Python installation under {anc}", exc)
         finally:
             for _, fd in fds:
                 os.close(fd)
+
+
+def _bind_back(libc, kept: list[tuple[str, int]]) -> None:
+    """Bind-mount each (path, O_PATH fd opened before its parent was covered) back at its own path."""
+    for p, fd in kept:
+        if os.path.isdir(f"/proc/self/fd/{fd}"):
+            os.makedirs(p, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            open(p, "w").close()
+        _mount(libc, f"/proc/self/fd/{fd}", p, None, MS_BIND | MS_REC, None)
+
+
+def _outermost(paths) -> list[str]:
+    """The real paths among ``paths`` that are not inside another one of them."""
+    real = sorted({os.path.realpath(p) for p in paths})
+    return [p for p in real if not any(q != p and _contains(q, p) for q in real)]
 
 
 def _contains(parent: str, child: str) -> bool:

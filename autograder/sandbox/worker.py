@@ -131,6 +131,12 @@ def main(argv: list[str]) -> int:
     workdir, notes = confine(plan)
     for note in notes:
         _progress("note " + note)
+    # The grader pointed HOME, IPYTHONDIR and MPLCONFIGDIR at the working directory's path outside the mount
+    # namespace, where it may no longer be visible (a private /tmp): point them at its path inside, so that
+    # IPython and matplotlib never fall back to making temporary directories of their own.
+    from autograder.sandbox.runner import worker_env
+
+    os.environ.update({k: v for k, v in worker_env(workdir).items() if k in ("HOME", "IPYTHONDIR", "MPLCONFIGDIR")})
     sys.meta_path.insert(0, ImportGuard())
     for mod in [m for m in sys.modules if any(m == p or m.startswith(p + ".") for p in BLOCKED_PREFIXES)]:
         del sys.modules[mod]

@@ -29,7 +29,11 @@ if @ROOT@:
     ifaces = [l.split(':')[0].strip() for l in open('/proc/net/dev').read().splitlines()[2:]]
     if ifaces != ['lo']:
         MISSING.append(f'network interfaces {ifaces}')
-    if sorted(os.listdir('/tmp')) != ['submission']:
+    # /tmp is private: the submission, plus only the top folder of a project or environment that itself lives
+    # under /tmp (a CI clone), which the grader mounts back with everything but the public checker hidden
+    import sys
+    allowed = {'submission'} | {p.split('/')[2] for p in (@PROJECT@, sys.prefix) if p.startswith('/tmp/')}
+    if set(os.listdir('/tmp')) != allowed:
         MISSING.append(f'/tmp holds {sorted(os.listdir("/tmp"))[:5]}')
     others = [p for p in os.listdir('/proc') if p.isdigit() and os.stat('/proc/' + p).st_uid != os.getuid()]
     if others:
