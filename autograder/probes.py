@@ -270,7 +270,9 @@ def probe(spec_name: str, learner_obj: Any, case: Case | dict) -> dict:
     if learner_obj is None:
         return missing_observation()
     driver = PROBES[case.probe]
-    tmpdir = tempfile.mkdtemp(prefix="autograder-")
+    # Only a case that hands the learner a file needs a directory to put it in; making one for every case
+    # would fail a correct function on a full disk (or a /tmp the learner's own code has filled).
+    tmpdir = tempfile.mkdtemp(prefix="autograder-") if any(map(_has_file, (*case.args, *case.kwargs.values()))) else ""
     try:
         return driver(learner_obj, case, tmpdir)
     except KeyboardInterrupt:
@@ -278,7 +280,17 @@ def probe(spec_name: str, learner_obj: Any, case: Case | dict) -> dict:
     except BaseException as exc:  # a probe must never crash the caller: report it as the learner's error  # noqa: BLE001
         return _observation({"t": "none"}, encode_exception(exc))
     finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+        if tmpdir:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def _has_file(tree: Any) -> bool:
+    """Whether an encoded case tree contains a file to materialise."""
+    if isinstance(tree, dict):
+        return tree.get("t") == "file" or any(_has_file(v) for v in tree.values() if isinstance(v, (dict, list)))
+    if isinstance(tree, list):
+        return any(_has_file(v) for v in tree)
+    return False
 
 
 def run_probe_requests(requests: list[dict], namespace: dict) -> list[dict]:
