@@ -51,7 +51,8 @@ notebooks: $(STAMP)
 	@for nb in $(NOTEBOOKS); do \
 		echo "executing $$nb"; \
 		$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-			--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 "$$nb" || exit 1; \
+			--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 \
+			--ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
 	done
 
 constraints: | $(BIN)/python
