@@ -318,3 +318,24 @@ def test_autograde_gives_the_untouched_student_version_nothing(round_trip):
     assert scores, "no grades recorded"
     earned = {name: score for name, (score, _) in scores.items() if score != 0}
     assert not earned, f"an untouched student notebook earned points: {earned}"
+
+
+# --- the same round trip through `autograder check` (the learner's and instructor's own command) -------------
+
+
+@pytest.mark.parametrize("round_trip", course_assignments(), indirect=True)
+def test_autograder_check_gives_the_source_full_marks_and_the_student_version_not_implemented(round_trip):
+    """``autograder check`` scores the solved source at full marks (hidden cases included) and the released
+    notebook, run unmodified, at 0 with a "not implemented yet" message per exercise, without crashing."""
+    from autograder import api
+
+    folder = round_trip.course / "notebooks" / round_trip.assignment
+    solved = api.check_notebook(folder / f"{round_trip.assignment}.ipynb", timeout=120, hidden=True, seed=11)
+    assert solved and all(r.passed and r.score == r.max_score for r in solved), [r.text() for r in solved]
+    assert {r.exercise for r in solved} == {name.removeprefix("test_") for name in points_by_grade_id(round_trip.source)}
+
+    released = round_trip.course / "release" / round_trip.assignment / f"{round_trip.assignment}.ipynb"
+    untouched = api.check_notebook(released, timeout=120)
+    assert [r.exercise for r in untouched] == [r.exercise for r in solved]
+    for r in untouched:
+        assert r.score == 0 and "not implemented yet" in r.message, r.text()
