@@ -27,24 +27,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.datasets import load_breast_cancer
 
-DEFAULT_OUTPUT = Path(__file__).resolve().parent / "breast_cancer_wisconsin.csv"
+# The column names, spelled as in the common export, are defined once, next to the loader that reads them.
+from course_lib.data import FEATURE_NAMES
 
-# The ten cell-nucleus measurements, spelled as in the common export ("concave points" keeps its space there).
-MEASUREMENTS = (
-    "radius",
-    "texture",
-    "perimeter",
-    "area",
-    "smoothness",
-    "compactness",
-    "concavity",
-    "concave points",
-    "symmetry",
-    "fractal_dimension",
-)
-# Each measurement is summarised three times per image: mean, standard error and worst (largest) value.
-SUMMARIES = ("mean", "se", "worst")
-FEATURE_NAMES = tuple(f"{measure}_{summary}" for summary in SUMMARIES for measure in MEASUREMENTS)
+DEFAULT_OUTPUT = Path(__file__).resolve().parent / "breast_cancer_wisconsin.csv"
 
 # scikit-learn encodes 0 = malignant, 1 = benign.
 TARGET_TO_LETTER = {0: "M", 1: "B"}
