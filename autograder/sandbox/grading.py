@@ -361,7 +361,8 @@ def _judge_exercise(sub: Submission, name: str, pts: float, handle: ExerciseHand
     if verdict.passed:
         return row("passed", verdict.message, float(pts), "")
     status = "failed"
-    if any(e["type"] == "NotImplementedError" for e in errors) or "raised NotImplementedError" in verdict.message:
+    if any(e["type"] == "NotImplementedError" for e in errors) or any(
+            text in verdict.message for text in ("raised NotImplementedError", "is not implemented yet")):
         # the released stub, left as it was: an unanswered exercise (0 points whatever the status)
         return row("missing", verdict.message, 0.0, verdict.hint)
     if errors:
