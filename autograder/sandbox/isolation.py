@@ -215,15 +215,11 @@ def _hide_and_privatise(libc, plan: ConfinePlan, notes: list[str], refused) -> s
     # carried along (MS_REC), so the worker still imports what it needs and still sees nothing else.
     for tmp in ("/tmp", "/var/tmp", "/dev/shm"):
         if os.path.isdir(tmp):
-            kept = [(p, os.open(p, os.O_PATH)) for p in _outermost(plan.expose) if _contains(tmp, p)]
             try:
-                _mount(libc, "tmpfs", tmp, "tmpfs", flags, "size=64m,mode=1777")
-                _bind_back(libc, kept)
+                _cover_keeping(libc, tmp, flags, "size=64m,mode=1777",
+                               [p for p in _outermost(plan.expose) if _contains(tmp, p)])
             except OSError as exc:
                 refused(f"private {tmp}", exc)
-            finally:
-                for _, fd in kept:
-                    os.close(fd)
     # A private view of /proc: the worker sees its own uid's processes only (not the grader's command lines,
     # not the other workers).
     try:
@@ -266,26 +262,28 @@ def _expose(libc, plan: ConfinePlan, refused) -> None:
         if anc and not any(_contains(q, path) for q in groups.get(anc, [])):
             groups.setdefault(anc, []).append(path)
     for anc, paths in groups.items():
-        fds = [(p, os.open(p, os.O_PATH)) for p in paths]
         try:
-            _mount(libc, "tmpfs", anc, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
-            _bind_back(libc, fds)
+            _cover_keeping(libc, anc, MS_NOSUID | MS_NODEV, "size=64k,mode=0755", paths)
         except OSError as exc:
             refused(f"exposing the Python installation under {anc}", exc)
-        finally:
-            for _, fd in fds:
-                os.close(fd)
 
 
-def _bind_back(libc, kept: list[tuple[str, int]]) -> None:
-    """Bind-mount each (path, O_PATH fd opened before its parent was covered) back at its own path."""
-    for p, fd in kept:
-        if os.path.isdir(f"/proc/self/fd/{fd}"):
-            os.makedirs(p, exist_ok=True)
-        else:
-            os.makedirs(os.path.dirname(p), exist_ok=True)
-            open(p, "w").close()
-        _mount(libc, f"/proc/self/fd/{fd}", p, None, MS_BIND | MS_REC, None)
+def _cover_keeping(libc, target: str, flags: int, options: str, keep: list[str]) -> None:
+    """Cover ``target`` with an empty tmpfs, then bind-mount each path of ``keep`` (inside ``target``) back at
+    its own path, with the mounts below it (MS_REC). Raises OSError when a mount is refused."""
+    kept = [(p, os.open(p, os.O_PATH)) for p in keep]  # handles that still reach the paths once covered
+    try:
+        _mount(libc, "tmpfs", target, "tmpfs", flags, options)
+        for p, fd in kept:
+            if os.path.isdir(f"/proc/self/fd/{fd}"):
+                os.makedirs(p, exist_ok=True)
+            else:
+                os.makedirs(os.path.dirname(p), exist_ok=True)
+                open(p, "w").close()
+            _mount(libc, f"/proc/self/fd/{fd}", p, None, MS_BIND | MS_REC, None)
+    finally:
+        for _, fd in kept:
+            os.close(fd)
 
 
 def _outermost(paths) -> list[str]:
