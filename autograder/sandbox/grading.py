@@ -447,7 +447,8 @@ def _confine_plan(workdir: str, uid: int | None, config: SandboxConfig, sub: Sub
         workdir=workdir, uid=uid, gid=uid, hide_dirs=tuple(hide_dirs), hide_files=tuple(hide_files),
         memory_bytes=config.memory_mb * 2**20, cpu_seconds=config.effective_cpu_seconds,
         file_bytes=config.max_file_mb * 2**20, nproc=config.max_processes, nofile=config.max_open_files,
-        strict=config.isolate == "strict", namespaces=config.isolate != "rlimits", expose=_needed_paths())
+        strict=config.isolate == "strict", namespaces=config.isolate != "rlimits", expose=_needed_paths(),
+        disk_bytes=config.max_disk_mb * 2**20, answer_bytes=config.max_response_mb * 2**20)
 
 
 def _needed_paths() -> tuple[str, ...]:

@@ -119,7 +119,7 @@ def _make_shell(workdir: str):
 
 
 def main(argv: list[str]) -> int:
-    global PROGRESS_FD
+    global PROGRESS_FD, MAIN_PID
     workdir = argv[1]
     PROGRESS_FD = int(argv[2]) if len(argv) > 2 else PROGRESS_FD
     job = _read_job(workdir)
@@ -128,7 +128,8 @@ def main(argv: list[str]) -> int:
 
     _progress("step setup")
     plan = ConfinePlan.from_json(job["plan"])
-    workdir, notes = confine(plan)
+    workdir, notes = confine(plan, progress_fd=PROGRESS_FD)
+    MAIN_PID = os.getpid()  # with namespaces, confine() returns in a new process (pid 2 of its namespace)
     for note in notes:
         _progress("note " + note)
     # The grader pointed HOME, IPYTHONDIR and MPLCONFIGDIR at the working directory's path outside the mount
