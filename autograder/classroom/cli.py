@@ -49,12 +49,20 @@ def _config_from_args(args):
 
 def run_grade(args) -> int:
     """Exit code: 0 when every submission is graded, 1 when the grader failed on some, 130 when interrupted."""
+    from autograder.sandbox.isolation import preflight
+
     from .api import grade_directory
 
-    run = grade_directory(args.submitted_dir, args.out, _config_from_args(args), jobs=args.jobs, force=args.force,
+    config = _config_from_args(args)
+    refusal, missing = preflight(config.isolate)  # before anything is graded: no namespaces, no grading
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 2
+    run = grade_directory(args.submitted_dir, args.out, config, jobs=args.jobs, force=args.force,
                           scheduler=args.scheduler, gradebook=args.gradebook, gradescope=args.gradescope,
                           progress=not args.no_progress and sys.stderr.isatty())
-    notes = sorted({n for r in run.results for nb in r.notebooks for n in (nb.detail or {}).get("isolation", ())})
+    notes = sorted({n for r in run.results for nb in r.notebooks for n in (nb.detail or {}).get("isolation", ())}
+                   | set(missing))
     for note in notes:
         print(f"isolation: {note}")
     print(f"grades: {Path(args.out) / 'grades.csv'}")

@@ -21,8 +21,10 @@ def add_grade_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--step-timeout", type=float, default=None,
                    help="wall-clock seconds per cell or per exercise's checks (default: a third of --timeout)")
     p.add_argument("--memory", type=int, default=2048, metavar="MB", help="address-space limit in MiB (default 2048)")
-    p.add_argument("--isolate", choices=("auto", "rlimits", "strict"), default="auto",
-                   help="auto: every layer this machine allows; strict: fail when one is refused")
+    p.add_argument("--isolate", choices=("auto", "weak", "rlimits", "strict"), default="auto",
+                   help="auto: every layer, and refuse to grade where this machine refuses the namespaces; "
+                        "weak: grade anyway with what the machine allows (the summary says what is missing); "
+                        "strict: refuse when any layer is missing; rlimits: no namespaces at all")
     p.add_argument("--hide", type=Path, action="append", default=[], metavar="PATH",
                    help="another path the learner code must not see (e.g. a gradebook); repeatable")
     p.set_defaults(func=run_grade)
@@ -33,14 +35,20 @@ def run_grade(args) -> int:
     from .config import SandboxConfig
     from .grading import grade_submissions
 
+    from .isolation import preflight
+
     config = SandboxConfig(source_dir=args.source, timeout=args.timeout, step_timeout=args.step_timeout,
                            memory_mb=args.memory, isolate=args.isolate, hide_paths=tuple(args.hide))
+    refusal, missing = preflight(config.isolate)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 2
     results = grade_submissions(args.submitted_dir, args.out, config,
                                 progress=lambda r: print(f"{r.submission.student_id}/{r.submission.assignment}: "
                                                          f"{r.score:g}/{r.max_score:g} ({r.seconds:.1f} s)",
                                                          file=sys.stderr))
     statuses = Counter(row.status for r in results for row in r.rows)
-    notes = sorted({n for r in results for n in r.isolation})
+    notes = sorted({n for r in results for n in r.isolation} | set(missing))
     print(f"graded {len(results)} submission(s): " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
     for n in notes:
         print(f"isolation: {n}")

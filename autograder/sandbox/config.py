@@ -31,8 +31,9 @@ class SandboxConfig:
     max_response_mb : largest result channel (JSON + npz) the trusted side accepts from a worker.
     max_attempts : how many times a submission is re-run after the worker dies, each time skipping
         the step that killed it.
-    isolate : "auto" (use every layer this machine permits, log what is not), "rlimits" (rlimits
-        and the import guard only) or "strict" (fail if privilege drop / mount namespace is refused).
+    isolate : "auto" (every layer; ``autograder grade`` refuses to grade where the namespaces are refused),
+        "weak" (grade anyway with what this machine allows and say once what is missing), "rlimits"
+        (no namespaces: rlimits and the import guard only) or "strict" (fail when any layer is refused).
     uid_base : first unprivileged uid/gid used for worker slots when the grader runs as root.
     data_dir : files copied next to the submission as ``data/`` (the notebooks read
         ``../../data/...``); ``None`` means the course's ``data`` directory when it exists.
@@ -72,8 +73,8 @@ class SandboxConfig:
             raise ValueError(f"step_timeout must be positive, got {self.step_timeout!r}")
         if self.memory_mb < 256:
             raise ValueError(f"memory_mb must be at least 256 (numpy needs it), got {self.memory_mb!r}")
-        if self.isolate not in ("auto", "rlimits", "strict"):
-            raise ValueError(f"isolate must be 'auto', 'rlimits' or 'strict', got {self.isolate!r}")
+        if self.isolate not in ("auto", "weak", "rlimits", "strict"):
+            raise ValueError(f"isolate must be 'auto', 'weak', 'rlimits' or 'strict', got {self.isolate!r}")
         if self.max_attempts < 1:
             raise ValueError(f"max_attempts must be at least 1, got {self.max_attempts!r}")
 
