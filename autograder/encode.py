@@ -369,36 +369,98 @@ _ALLOWED_TAGS = {"none", "bool", "int", "float", "str", "npscalar", "ndarray", "
                  "index", "probe", "returned"}
 
 
-def from_channel(data: Any, arrays: dict[str, np.ndarray], _depth: int = 0) -> Any:
-    """Inverse of ``to_channel``; validates structure and arrays (raises ``ChannelError``)."""
-    if _depth > 64:
-        raise ChannelError("structure nested too deeply")
-    if data is None or type(data) in (bool, int, str):
-        return data
-    if type(data) is float:
-        return data
-    if type(data) is list:
-        if len(data) > 10 * MAX_ITEMS:
-            raise ChannelError("list too long")
-        return [from_channel(v, arrays, _depth + 1) for v in data]
-    if type(data) is dict:
-        if set(data) == {"$ref"}:
-            key = data["$ref"]
-            if type(key) is not str or key not in arrays:
-                raise ChannelError(f"unknown array reference {key!r}")
-            arr = arrays[key]
-            if type(arr) is not np.ndarray or arr.dtype.hasobject or arr.dtype.kind not in _ARRAY_KINDS:
-                raise ChannelError(f"array {key!r} has a forbidden type or dtype")
-            return np.array(arr, copy=True)
-        out = {}
-        for k, v in data.items():
-            if type(k) is not str:
-                raise ChannelError("non-string key")
-            out[k] = from_channel(v, arrays, _depth + 1)
-        if "t" in out:
-            _validate_node(out)
-        return out
-    raise ChannelError(f"unexpected JSON value of type {type(data).__name__}")
+MAX_CHANNEL_DEPTH = 64
+MAX_CHANNEL_NODES = 1_000_000  # JSON values (containers, numbers, strings) in one channel message
+
+
+def parse_channel_json(raw: bytes, max_nodes: int = MAX_CHANNEL_NODES) -> Any:
+    """``json.loads`` for a message written by a process that ran learner code: the number of JSON values is
+    bounded BEFORE any Python object is built (64 MiB of ``[[],[],...]`` would otherwise cost gigabytes and
+    seconds first), and the nesting while parsing (the parser's recursion limit), then by ``from_channel``.
+
+    Raises ``ChannelError``.
+    """
+    if type(raw) is not bytes:
+        raise ChannelError("a channel message is bytes")
+    # Every value but the first follows a ',' or a ':' or opens a container: an upper bound that costs a few
+    # passes at C speed. Only when it is exceeded are the characters inside strings left out of the count.
+    if _value_bound(raw) > max_nodes and _values_outside_strings(raw) > max_nodes:
+        raise ChannelError(f"the answer holds more than {max_nodes} values")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ChannelError(f"the answer is not valid JSON ({type(exc).__name__})") from None
+    except RecursionError:
+        raise ChannelError("the answer is nested too deeply") from None
+
+
+def _value_bound(raw: bytes) -> int:
+    return raw.count(b"[") + raw.count(b"{") + raw.count(b",") + raw.count(b":") + 1
+
+
+_STRUCTURAL = np.zeros(256, dtype=bool)
+_STRUCTURAL[list(b"[{,:")] = True
+
+
+def _values_outside_strings(raw: bytes) -> int:
+    """The exact count of ``[ { , :`` outside JSON strings, plus one (vectorised: no Python loop per byte)."""
+    plain = np.frombuffer(raw.replace(b"\\\\", b"").replace(b'\\"', b""), dtype=np.uint8)
+    inside = np.cumsum(plain == ord('"'), dtype=np.uint8) & 1  # parity survives the uint8 wrap-around
+    structural = _STRUCTURAL[plain]
+    return int(np.count_nonzero(structural & (inside == 0))) + 1
+
+
+def from_channel(data: Any, arrays: dict[str, np.ndarray], *, max_nodes: int = MAX_CHANNEL_NODES) -> Any:
+    """Inverse of ``to_channel``; validates structure and arrays (raises ``ChannelError``).
+
+    What decoding may materialise is bounded: at most ``max_nodes`` values, nesting of ``MAX_CHANNEL_DEPTH``,
+    and each array reference used once (a message naming one 16 MiB array 100,000 times would otherwise be
+    copied 100,000 times), so the arrays built never exceed the arrays received.
+    """
+    return _Decoder(arrays, max_nodes).decode(data, 0)
+
+
+class _Decoder:
+    """One ``from_channel`` call: the arrays not yet referenced and the values still allowed."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], max_nodes: int):
+        self.arrays, self.unused, self.left = arrays, set(arrays), max_nodes
+
+    def decode(self, data: Any, depth: int) -> Any:
+        if depth > MAX_CHANNEL_DEPTH:
+            raise ChannelError("structure nested too deeply")
+        self.left -= 1
+        if self.left < 0:
+            raise ChannelError("the message holds too many values")
+        if data is None or type(data) in (bool, int, str, float):
+            return data
+        if type(data) is list:
+            if len(data) > 10 * MAX_ITEMS:
+                raise ChannelError("list too long")
+            return [self.decode(v, depth + 1) for v in data]
+        if type(data) is dict:
+            if set(data) == {"$ref"}:
+                return self.array(data["$ref"])
+            out = {}
+            for k, v in data.items():
+                if type(k) is not str:
+                    raise ChannelError("non-string key")
+                out[k] = self.decode(v, depth + 1)
+            if "t" in out:
+                _validate_node(out)
+            return out
+        raise ChannelError(f"unexpected JSON value of type {type(data).__name__}")
+
+    def array(self, key: Any) -> np.ndarray:
+        if type(key) is not str or key not in self.arrays:
+            raise ChannelError(f"unknown array reference {str(key)[:40]!r}")
+        if key not in self.unused:
+            raise ChannelError(f"array {key[:40]!r} is referenced more than once")
+        self.unused.discard(key)
+        arr = self.arrays[key]
+        if type(arr) is not np.ndarray or arr.dtype.hasobject or arr.dtype.kind not in _ARRAY_KINDS:
+            raise ChannelError(f"array {key[:40]!r} has a forbidden type or dtype")
+        return np.array(arr, copy=True)
 
 
 def _validate_node(node: dict) -> None:

@@ -10,16 +10,15 @@ unpickles, parses every ``.npy`` header before allocating, and checks the respon
 from __future__ import annotations
 
 import io
-import json
 import math
 import os
-import re
 import zipfile
 
 import numpy as np
 from numpy.lib import format as npformat
 
-from autograder.encode import ChannelError, from_channel
+from autograder import learner_text
+from autograder.encode import ChannelError, from_channel, parse_channel_json
 
 from .runner import read_capped_regular
 
@@ -75,10 +74,7 @@ def read_response(workdir: str, cap_bytes: int) -> dict:
         raise ChannelError("the worker wrote no answer") from None
     except (OSError, ValueError) as exc:
         raise ChannelError(str(exc)) from None
-    try:
-        data = json.loads(raw_json.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise ChannelError(f"the answer is not valid JSON ({type(exc).__name__})") from None
+    data = parse_channel_json(raw_json)
     try:
         arrays = _load_npz(raw_npz, cap_bytes)
     except ChannelError:
@@ -92,23 +88,9 @@ def read_response(workdir: str, cap_bytes: int) -> dict:
     return _validate(tree)
 
 
-_NUMBER = re.compile(r"[-+]?(?:\d*\.\d+|\d+\.|\d{4,}|\d+(?=[eE][-+]?\d))(?:[eE][-+]?\d+)?")
-
-
-def learner_message(x, limit: int = 200) -> str:
-    """Text the learner's code chose (an exception message) as it may appear in feedback: one line, bounded,
-    with precise numbers masked, so that a function cannot smuggle its hidden inputs out through the feedback
-    (``raise ValueError(str(X))``). Small integers (shapes, counts) stay readable."""
-    text = _text(x, 4 * limit).split("\n", 1)[0]
-    text = _NUMBER.sub("#", text)
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
 def _text(x, limit: int = MAX_TEXT) -> str:
-    if type(x) is not str:
-        return ""
-    x = "".join(ch if (ch.isprintable() or ch in "\n\t") else "?" for ch in x[:limit])
-    return x
+    """Worker-made text that is not the learner's (keys, tags): one bounded line without control characters."""
+    return learner_text.clean(x, limit)
 
 
 def _validate(tree) -> dict:
@@ -122,8 +104,12 @@ def _validate(tree) -> dict:
     for c in cells[:10_000]:
         if type(c) is not dict or type(c.get("key")) is not str:
             raise ChannelError("malformed cell record")
-        clean_cells.append({"key": c["key"][:50], "error": learner_message(c.get("error"), 300) or None,
-                            "error_type": _text(c.get("error_type"), 80) or None})
+        error_type = c.get("error_type")
+        error = c.get("error")
+        message = error.split(":", 1)[1] if type(error) is str and ":" in error else ""
+        clean_cells.append({"key": _text(c["key"], 50),
+                            "error": learner_text.exception_line(error_type, message) if error else None,
+                            "error_type": learner_text.exception_type(error_type).split(" ")[0] if error else None})
     clean_ex = {}
     for name, obs_list in exercises.items():
         if type(obs_list) is not list:
@@ -145,15 +131,42 @@ def validate_observation(obs) -> dict:
     if error is not None and (type(error) is not dict or error.get("t") != "exception"):
         raise ChannelError("an observation has a malformed error")
     if error is not None:
-        mro = error.get("mro", [])
-        error = {"t": "exception", "type": _text(error.get("type"), 80) or "Exception",
-                 "mro": [_text(m, 80) for m in mro[:12]] if type(mro) is list else [],
-                 "message": learner_message(error.get("message"))}
+        error = _exception_node(error)
     warns = obs.get("warnings", [])
     mutated = obs.get("mutated", [])
     seconds = obs.get("seconds", 0.0)
-    return {"output": output, "error": error,
-            "warnings": [_text(w, 300) for w in warns[:20]] if type(warns) is list else [],
-            "stdout": _text(obs.get("stdout"), 4000),
+    return {"output": _learner_names_hidden(output, 0), "error": error,
+            "warnings": [learner_text.warning(w) for w in warns[:20]] if type(warns) is list else [],
+            "stdout": learner_text.printed(obs.get("stdout")),
             "mutated": [m for m in mutated[:50] if type(m) in (int, str)] if type(mutated) is list else [],
             "seconds": float(seconds) if type(seconds) in (int, float) and math.isfinite(seconds) else 0.0}
+
+
+def _exception_node(node: dict) -> dict:
+    """An exception the learner's code raised: its built-in type (and built-in bases) and a fixed phrase,
+    never its message (see ``autograder.learner_text``)."""
+    mro = node.get("mro", [])
+    mro = [m for m in mro[:12] if type(m) is str and m in learner_text.SAFE_EXCEPTIONS] if type(mro) is list else []
+    shown, phrase = learner_text.exception(node.get("type"), node.get("message"), mro)
+    return {"t": "exception", "type": shown.split(" ")[0] if shown in learner_text.SAFE_EXCEPTIONS or
+            shown.endswith("(a subclass)") else "Exception", "mro": mro, "message": phrase}
+
+
+def _learner_names_hidden(tree, depth: int):
+    """The answer tree with every name the learner could have chosen replaced (class names, exceptions held as
+    values); the values themselves are left to the judges, which never show them on hidden cases."""
+    if depth > 64:
+        return tree
+    if type(tree) is list:
+        return [_learner_names_hidden(v, depth + 1) for v in tree]
+    if type(tree) is not dict:
+        return tree
+    out = {k: _learner_names_hidden(v, depth + 1) for k, v in tree.items()}
+    tag = out.get("t")
+    if tag == "object" and "type" in out:
+        out["type"] = learner_text.type_name(out["type"])
+    if tag == "exception":
+        out = _exception_node(out)
+    if "subclass" in out:
+        out["subclass"] = learner_text.type_name(out["subclass"])
+    return out

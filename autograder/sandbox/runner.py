@@ -34,6 +34,8 @@ import threading
 import time
 from pathlib import Path
 
+from autograder import learner_text
+
 from .config import SandboxConfig
 from .isolation import kill_leftovers
 
@@ -150,8 +152,8 @@ def run_job(workdir: Path, config: SandboxConfig, *, uid: int | None, budget: fl
                     elif text.startswith("note ") and step in ("start", "setup"):  # before learner code only
                         if len(notes) < 20:
                             notes.append(text[5:][:500])
-                    elif text.startswith("fatal "):
-                        fatal = text[6:][:500]
+                    elif text.startswith("fatal "):  # learner code can write this pipe: fixed words only
+                        fatal = learner_text.fatal(text[6:])
             else:
                 buf = caps[fd]
                 room = config.max_output_bytes - len(buf)
