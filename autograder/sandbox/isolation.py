@@ -547,9 +547,10 @@ def _build_view(plan: ConfinePlan, refused: _Refusals, host_dir: int) -> None:
         for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
                              ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
             os.symlink(target, new(f"/dev/{name}"))
+        _makedirs(new("/dev/shm"))
+        _mount(None, new("/dev"), None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC)
         scratch = f"size={plan.tmp_bytes},nr_inodes=16384,mode=1777"
         for sub in ("/dev/shm", "/tmp", "/var/tmp"):
-            _makedirs(new(sub))
             _mount("tmpfs", new(sub), "tmpfs", MS_NOSUID | MS_NODEV, scratch)
         _work_folder(plan, new(VIEW_WORKDIR), host_dir, data_fd)
         for bind in sorted(binds, key=lambda b: b.target.count("/")):
