@@ -67,7 +67,14 @@ def add_gradescope(sub) -> None:
     add_gradescope_parser(sub)
 
 
-SUBCOMMANDS = [add_check, add_build_public, add_grade, add_release, add_gradescope]
+# ----- report (the class report: autograder/classroom/class_report.py) ------------------------------------------
+
+def add_report(sub) -> None:
+    from .classroom.class_report import add_parser
+    add_parser(sub)
+
+
+SUBCOMMANDS = [add_check, add_build_public, add_grade, add_release, add_gradescope, add_report]
 
 
 def build_parser() -> argparse.ArgumentParser:
