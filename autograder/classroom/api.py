@@ -140,6 +140,9 @@ def grade_directory(
         course_id = course.course_id if course else course_id
     elif course is not None:
         db_url, course_id = course.db_url, course.course_id
+    late_config = (course.config, course.root) if course is not None else (None, None)
+    if db_url is not None:  # a late-penalty plugin the course names but that cannot load fails before grading
+        nbgrader_io.late_penalty_assigner(*late_config)
     if db_url is not None and autograded_dir is None:
         autograded_dir = course.folder("autograded") if course else out_dir / "autograded"
     if db_url is not None:  # learner code must not see (let alone write) the gradebook or others' feedback
@@ -172,7 +175,7 @@ def grade_directory(
     if db_url is not None:
         source_dir = getattr(config, "source_dir", None)
         nbgrader_io.write_gradebook(results, db_url, course_id=course_id, source_dir=source_dir,
-                                    submitted_dir=submitted_dir)
+                                    submitted_dir=submitted_dir, config=late_config[0], course_root=late_config[1])
         for result in results:
             run.outputs.append(nbgrader_io.write_autograded(result, submitted_dir, autograded_dir, source_dir))
     if gradescope:
