@@ -52,15 +52,20 @@ def run_grade(args) -> int:
     from autograder.sandbox.isolation import preflight
 
     from .api import grade_directory
+    from .nbgrader_io import LatePenaltyConfigError
 
     config = _config_from_args(args)
     refusal, missing = preflight(config.isolate)  # before anything is graded: no namespaces, no grading
     if refusal:
         print(refusal, file=sys.stderr)
         return 2
-    run = grade_directory(args.submitted_dir, args.out, config, jobs=args.jobs, force=args.force,
-                          scheduler=args.scheduler, gradebook=args.gradebook, gradescope=args.gradescope,
-                          progress=not args.no_progress and sys.stderr.isatty())
+    try:
+        run = grade_directory(args.submitted_dir, args.out, config, jobs=args.jobs,
+                              force=args.force, scheduler=args.scheduler, gradebook=args.gradebook,
+                              gradescope=args.gradescope, progress=not args.no_progress and sys.stderr.isatty())
+    except LatePenaltyConfigError as exc:
+        print(f"autograder grade: error: {exc}", file=sys.stderr)
+        return 2
     notes = sorted({n for r in run.results for nb in r.notebooks for n in (nb.detail or {}).get("isolation", ())}
                    | set(missing))
     for note in notes:
