@@ -766,7 +766,8 @@ def _probe(uid: int) -> Layers:
                               env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"})
         report = json.loads(proc.stdout.decode().strip().splitlines()[-1])
     except (OSError, subprocess.SubprocessError, ValueError, IndexError) as exc:
-        report = {"namespaces": False, "notes": [f"the probe failed: {exc}"], "bound": ""}
+        report = {"namespaces": False, "bound": "",
+                  "notes": [f"the probe (a worker started with {sys.executable}) could not run: {exc}"]}
     return Layers(bool(report["namespaces"]), tuple(report["notes"]), report["bound"],
                   "" if report["namespaces"] else _refusal_cause(report["notes"]))
 
@@ -808,7 +809,8 @@ def refusal_message(found: Layers) -> str:
 
 
 def preflight(isolate: str) -> tuple[str | None, list[str]]:
-    """(an error that stops the run, or None; layers missing, said once in the run's summary).
+    """(an error that stops the run, or None; lines for the run's summary, said once: the layers missing and
+    the bound on the number of processes in force).
 
     ``isolate``: "auto" refuses to grade when the namespaces are refused; "weak" grades anyway and lists what is
     missing; "strict" refuses on any missing layer; "rlimits" is the caller's explicit choice of no namespaces.
@@ -816,12 +818,12 @@ def preflight(isolate: str) -> tuple[str | None, list[str]]:
     if isolate == "rlimits":
         return None, ["namespaces off (--isolate rlimits): " + WEAK_NOTE]
     found = layers()
-    missing = found.missing()
+    summary = found.missing() + ([f"processes bounded by {found.process_bound}"] if found.process_bound else [])
     if not found.namespaces and isolate in ("auto", "strict"):
-        return refusal_message(found), missing
-    if missing and isolate == "strict":
-        return "autograder grade: refusing to grade (--isolate strict): " + "; ".join(missing), missing
-    return None, missing
+        return refusal_message(found), summary
+    if found.missing() and isolate == "strict":
+        return "autograder grade: refusing to grade (--isolate strict): " + "; ".join(found.missing()), summary
+    return None, summary
 
 
 def python_paths() -> tuple[str, ...]:
