@@ -1,4 +1,5 @@
-"""09_softmax_mnist: one_hot, softmax, cross_entropy, softmax_cross_entropy_backward, softmax_forward_and_backward."""
+"""09_softmax_mnist: one_hot, softmax, cross_entropy, softmax_cross_entropy_backward, softmax_forward_and_backward,
+and two thinking questions (predict_softmax_change, predict_logit_gradient)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 from ..results import Case
 from . import A, ExerciseSpec, Mutant, S
 from ._gen import enc_dict, params_for
+from .questions import choice, number, question, several
 
 ASSIGNMENT = "09_softmax_mnist"
 
@@ -282,4 +284,21 @@ SOFTMAX_FORWARD_AND_BACKWARD = ExerciseSpec(
     output_names=("loss", "grads"), arg_names=("X", "Y", "params"), rtol=1e-7, atol=1e-10,
 )
 
-SPECS = [ONE_HOT, SOFTMAX, CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_BACKWARD, SOFTMAX_FORWARD_AND_BACKWARD]
+# ----- thinking questions ---------------------------------------------------------------------------------------
+
+PREDICT_SOFTMAX_CHANGE = question(
+    "predict_softmax_change", ASSIGNMENT, 1, "c", choice("a", "b", "c", "d"),
+    hint="multiplying numerator and denominator by the same e^c changes nothing: softmax(z + c) = softmax(z) for "
+         "any number c added to every logit of the row; which change is not of that kind?",
+    description="which change of a row of logits changes its softmax",
+)
+
+PREDICT_LOGIT_GRADIENT = question(
+    "predict_logit_gradient", ASSIGNMENT, 1, (-0.075, 0.0), several(entry=number(3), row_sum=number(3)),
+    hint="combine -y_k / p_k with the Jacobian p_k (delta_kj - p_j), use sum_k y_k = 1, and remember that the loss is "
+         "the MEAN over the m = 4 images",
+    description="dZ[0, 1] and the sum of row 0 of dZ, derived before the exercise",
+)
+
+SPECS = [ONE_HOT, PREDICT_SOFTMAX_CHANGE, SOFTMAX, CROSS_ENTROPY, PREDICT_LOGIT_GRADIENT, SOFTMAX_CROSS_ENTROPY_BACKWARD,
+         SOFTMAX_FORWARD_AND_BACKWARD]
