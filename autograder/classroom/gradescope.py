@@ -116,9 +116,9 @@ def run_autograder(
     ``assignment`` is given. Whatever goes wrong, a results.json explaining it is written (score 0), since
     Gradescope shows nothing useful to the student otherwise.
     """
-    from .api import default_config, default_grade_notebook
     from .records import SubmissionTask
-    from .runner import GradingContext, grade_task
+    from .runner import GradingContext, default_config, grade_task
+    from .store import MAX_FILE_BYTES, read_regular
 
     started = time.monotonic()
     submission_dir = Path(submission_dir)
@@ -126,13 +126,13 @@ def run_autograder(
     try:
         notebooks = sorted(p for p in submission_dir.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
         name, chosen = _match_assignment(notebooks, Path(config.source_dir), assignment)
-        files = tuple((nb.name, nb.read_bytes()) for nb in chosen)
+        files = tuple((nb.name, read_regular(nb, MAX_FILE_BYTES)) for nb in chosen)  # never through a link
         for extra in sorted(submission_dir.iterdir()):
             if extra.is_file() and extra.suffix != ".ipynb":
-                files += ((extra.name, extra.read_bytes()),)
+                files += ((extra.name, read_regular(extra, MAX_FILE_BYTES)),)
         task = SubmissionTask(student_id=student_id or _student_id(submission_dir), assignment=name,
                               files=files, key="gradescope")
-        context = GradingContext(config=config, grade_notebook=grade_notebook or default_grade_notebook())
+        context = GradingContext(config, grade_notebook) if grade_notebook else GradingContext(config)
         result = grade_task(task, context)
         data = results_json(result, visibility=visibility, execution_time=time.monotonic() - started)
     except Exception as exc:  # noqa: BLE001 - the student must see why, not an empty Gradescope page
