@@ -133,8 +133,9 @@ def grade_directory(
         when a gradebook is written (nbgrader's generate_feedback needs both).
     grade_notebook: the per-notebook grader (default: the sandbox's; tests pass a stand-in).
     """
+    from .class_report import write_grader_errors
     from .gradescope import write_results_json
-    from .nbgrader_io import sqlite_url, write_autograded, write_gradebook
+    from .nbgrader_io import late_penalty_assigner, sqlite_url, write_autograded, write_gradebook
 
     submitted_dir, out_dir = Path(submitted_dir).resolve(), Path(out_dir).resolve()
     config = config if config is not None else default_config()
@@ -150,6 +151,9 @@ def grade_directory(
         course_id = course.course_id if course else course_id
     elif course is not None:
         db_url, course_id = course.db_url, course.course_id
+    late_config = (course.config, course.root) if course is not None else (None, None)
+    if db_url is not None:  # a late-penalty plugin the course names but that cannot load fails before grading
+        late_penalty_assigner(*late_config)
     if db_url is not None and autograded_dir is None:
         autograded_dir = course.folder("autograded") if course else out_dir / "autograded"
     database = db_url.split(":///", 1)[1] if db_url and db_url.startswith("sqlite:///") else None
@@ -184,11 +188,12 @@ def grade_directory(
     results = [r for r in (store.load(f.student_id, f.assignment) for f in found) if r is not None]
     run = GradeRun(results=results, reused=reused, report=report, forged=forged, refused=refused)
     run.outputs.extend(write_reports(results, out_dir))
+    run.outputs.extend(p for p in [write_grader_errors(out_dir, report.errors)] if p is not None)  # for `report`
     if db_url is not None:
         if database is not None:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        write_gradebook(results, db_url, course_id=course_id, source_dir=source_dir,
-                                    submitted_dir=submitted_dir)
+        write_gradebook(results, db_url, course_id=course_id, source_dir=source_dir, submitted_dir=submitted_dir,
+                        config=late_config[0], course_root=late_config[1])
         for result in results:
             if (result.student_id, result.assignment) in refused:
                 continue  # nothing of a refused folder is copied anywhere
@@ -232,13 +237,23 @@ def summary_table(run: GradeRun, total: int | None = None) -> str:
     rows = []
     for name, results in groups:
         statuses = Counter(row.status for r in results for row in r.rows)
-        score = sum(r.score for r in results) / len(results) if results else 0.0
-        maximum = sum(r.max_score for r in results) / len(results) if results else 0.0
-        percent = f" ({100 * score / maximum:.0f}%)" if maximum else ""
-        rows.append([name, str(len(results)), str(sum(statuses.values())), f"{score:.2f}/{maximum:g}{percent}",
+        rows.append([name, str(len(results)), str(sum(statuses.values())), mean_score_cell(results),
                      *(str(statuses.get(s, 0)) for s in STATUSES)])
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     fmt = lambda cells: "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
                                   for i, (c, w) in enumerate(zip(cells, widths)))
     lines += [fmt(header), fmt(["-" * w for w in widths]), *(fmt(r) for r in rows)]
     return "\n".join(lines)
+
+
+def mean_score_cell(results: Sequence[SubmissionResult]) -> str:
+    """"2.50/5 (50%)" when every submission has the same maximum; otherwise (the "all" row across assignments)
+    the points over the maximum points, "35/55 points (64%)": scores out of different maxima are not averaged."""
+    if not results:
+        return "-"
+    maxima = {r.max_score for r in results}
+    points, possible = sum(r.score for r in results), sum(r.max_score for r in results)
+    percent = f" ({100 * points / possible:.0f}%)" if possible else ""
+    if len(maxima) == 1:
+        return f"{points / len(results):.2f}/{maxima.pop():g}{percent}"
+    return f"{points:g}/{possible:g} points{percent}"

@@ -73,10 +73,15 @@ def _config_from_args(args):
 def run_grade(args) -> int:
     """Exit code: 0 when every submission is graded, 1 when the grader failed on some, 130 when interrupted."""
     from .api import grade_directory
+    from .nbgrader_io import LatePenaltyConfigError
 
-    run = grade_directory(args.submitted_dir, args.out, _config_from_args(args), jobs=args.jobs, force=args.force,
-                          scheduler=args.scheduler, gradebook=args.gradebook, gradescope=args.gradescope,
-                          progress=not args.no_progress and sys.stderr.isatty())
+    try:
+        run = grade_directory(args.submitted_dir, args.out, _config_from_args(args), jobs=args.jobs,
+                              force=args.force, scheduler=args.scheduler, gradebook=args.gradebook,
+                              gradescope=args.gradescope, progress=not args.no_progress and sys.stderr.isatty())
+    except LatePenaltyConfigError as exc:
+        print(f"autograder grade: error: {exc}", file=sys.stderr)
+        return 2
     for note in sorted({n for r in run.results for n in r.isolation}):
         print(f"isolation: {note}")
     print(f"grades: {Path(args.out) / 'grades.csv'}")

@@ -26,7 +26,10 @@ from .store import atomic_write_text
 
 __all__ = ["CSV_COLUMNS", "markdown_for", "html_for", "write_feedback", "write_grades_csv", "write_reports"]
 
-CSV_COLUMNS = ("student_id", "assignment", "notebook", "exercise", "score", "max_score", "status", "message")
+#: hint: the misconception hint shown to the learner; misconception: the id (mutant name) of the known-wrong
+#: variant the answer matched ("" when none did); both empty for a passed exercise.
+CSV_COLUMNS = ("student_id", "assignment", "notebook", "exercise", "score", "max_score", "status", "message",
+               "hint", "misconception")
 STATUS_TEXT = {"passed": "passed", "failed": "failed", "error": "error", "timeout": "time limit",
                "memory": "memory limit", "missing": "missing", "tampered": "test cell tampered"}
 MAX_INLINE = 80  # characters of learner-controlled text shown inside a line (a cell's label)
@@ -48,7 +51,8 @@ def write_grades_csv(out_dir: Path, results: Sequence[SubmissionResult]) -> Path
             for row in nb.rows:
                 writer.writerow({"student_id": result.student_id, "assignment": result.assignment,
                                  "notebook": nb.notebook, "exercise": row.exercise, "score": row.score,
-                                 "max_score": row.max_score, "status": row.status, "message": row.message})
+                                 "max_score": row.max_score, "status": row.status, "message": row.message,
+                                 "hint": row.hint, "misconception": row.misconception})
     path = Path(out_dir) / "grades.csv"
     atomic_write_text(path, buf.getvalue())
     return path

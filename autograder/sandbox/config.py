@@ -20,8 +20,7 @@ HIDDEN_MODULES = (
     "autograder.registry",
     "autograder.hidden",
     "autograder.publicgen",
-    "autograder.api",
-    "autograder.cli",
+    "autograder.cli",  # the instructor's command line (the learner's is autograder.learner_cli)
     "autograder.classroom",  # the class: discovery, store (and its key), exports
     "autograder.sandbox.grade",  # the trusted side of the sandbox: plans, hidden inputs, verdicts
     "autograder.sandbox.workdir",

@@ -40,7 +40,7 @@ import numpy as np
 from autograder.results import Case, Result, combine
 
 from .config import SandboxConfig
-from .judging import ExerciseHandle, Provider, case_seed, registry_provider
+from .judging import ExerciseHandle, Provider, case_seed, misconception_id, registry_provider
 from .notebook import SourceNotebook, UnreadableNotebook, load_source, plan_cells, read_submission
 from .records import CellReport, ExerciseRow, NotebookGrade, NotebookSubmission
 from .workdir import run_attempts
@@ -204,7 +204,7 @@ def judge_exercise(name: str, pts: float, handle: ExerciseHandle, cases: list[Ca
                    cell_status: str | None) -> ExerciseRow:
     """The row of one exercise from the worker's observations (one per hidden case), judged by the engine."""
     def row(status, message, score=0.0, hint=""):
-        return ExerciseRow(name, score, pts, status, message, hint)
+        return ExerciseRow(name, score, pts, status, message, hint, misconception_id(handle, hint))
 
     if observations is None:
         return row("error", f"`{name}` was not checked (the worker returned no answer for it)")

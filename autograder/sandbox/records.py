@@ -45,7 +45,8 @@ class ExerciseRow:
     max_score: float
     status: str
     message: str = ""
-    hint: str = ""
+    hint: str = ""  # the misconception hint shown to the learner ("" when passed or none matched)
+    misconception: str = ""  # id (mutant name) of the known-wrong variant the answer matched, else ""
 
     def __post_init__(self):
         if self.status not in STATUSES:
