@@ -39,7 +39,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 TEST_USER = "autograder-ci"
 MODES = ("root", "ordinary")
 BASE_PYTHON = "/usr/bin/python3"
-CHECK_IMPORTS = "import autograder.sandbox.grading, course_lib, nbformat, nbgrader.utils"
+CHECK_IMPORTS = "import autograder.sandbox.grade, course_lib, nbformat, nbgrader.utils"
 
 
 def current_mode() -> str:
