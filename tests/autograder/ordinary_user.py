@@ -180,6 +180,15 @@ def hand_over(mode: str, folder: Path) -> None:
         parent = parent.parent
 
 
+def class_root(prefix: str) -> Path:
+    """A fresh folder for a class, directly under /tmp: pytest's own temporary folders sit in
+    /tmp/pytest-of-root, which every new pytest session of root resets to mode 0700 (another account then cannot
+    reach a class there). The caller removes it."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    folder.chmod(0o755)
+    return folder
+
+
 def grader_env(mode: str, home: Path) -> dict:
     """A small environment for the grader (its HOME is a folder it owns)."""
     home.mkdir(parents=True, exist_ok=True)

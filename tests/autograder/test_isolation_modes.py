@@ -216,7 +216,7 @@ def graded(request, tmp_path_factory):
     reason = ordinary_user.skip_reason(mode)
     if reason:
         pytest.skip(reason)
-    root = tmp_path_factory.mktemp(f"modes-{mode}")
+    root = ordinary_user.class_root(f"autograder-modes-{mode}-")
     marker = f"ag{secrets.token_hex(5)}"
     paths = _build(root, mode, marker)
     ordinary_user.hand_over(mode, root)
@@ -233,6 +233,7 @@ def graded(request, tmp_path_factory):
            "marker": marker, "survivors": _processes_named(marker), "drops": _drops(marker)}
     for folder in _drops(marker):  # (only when the test failed: a leftover of finding 3)
         os.unlink(os.path.join(folder, marker))
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def _expected(case: str) -> dict:
@@ -306,13 +307,14 @@ sys.exit(os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]))
 """
 
 
-def test_refuses_to_grade_where_user_namespaces_are_refused(tmp_path):
+def test_refuses_to_grade_where_user_namespaces_are_refused():
     """A machine that refuses user namespaces (here: user.max_user_namespaces = 0 for the grader, as a kernel
     setting would): the command stops before grading, naming the cause and the ways out; with --isolate weak it
     grades and says once what is missing."""
     if os.geteuid() != 0 or ordinary_user.skip_reason("ordinary"):
         pytest.skip("making a machine refuse user namespaces needs root")
     user = ordinary_user.account()
+    tmp_path = ordinary_user.class_root("autograder-refusal-")
     paths = _build(tmp_path, "ordinary", "unused")
     for name in list(CASES):
         if name != "honest":
@@ -337,3 +339,4 @@ def test_refuses_to_grade_where_user_namespaces_are_refused(tmp_path):
     summary = [line for line in weak.stdout.splitlines() if line.startswith("isolation:")]
     assert sum("weaker isolation" in line for line in summary) == 1, weak.stdout
     assert any("namespaces" in line for line in summary), weak.stdout
+    shutil.rmtree(tmp_path, ignore_errors=True)

@@ -41,6 +41,9 @@ PROJECT = HERE.parents[2]
 sys.path.insert(0, str(HERE))
 import _course  # noqa: E402
 
+sys.path.insert(0, str(HERE.parent))
+import ordinary_user  # noqa: E402
+
 CASES = sorted(p.stem for p in HERE.glob("*.py") if not p.name.startswith("_"))
 SECRET = "TOP-SECRET-7f3a: the instructor's private notes"
 
@@ -62,9 +65,31 @@ def _console_script() -> tuple[str, ...]:
     return (str(script),) if script.is_file() else (sys.executable, "-m", "autograder.cli")
 
 
-#: Every way the corpus is graded. The ordinary-user mode (a user created by the test, an interpreter it can
-#: run) is added here by the confinement work; each test then runs once per mode.
+class OrdinaryUserGrader:
+    """``autograder`` run by an ordinary account that the test creates (``tests/autograder/ordinary_user.py``:
+    useradd, setpriv, an interpreter that account can run), on a class tree handed over to it."""
+
+    name = "ordinary-user"
+    as_root = False
+
+    @property
+    def command(self) -> tuple[str, ...]:
+        home = Path(tempfile.gettempdir()) / f"{ordinary_user.TEST_USER}-home"
+        home.mkdir(mode=0o700, exist_ok=True)
+        user = ordinary_user.account()
+        os.chown(home, user.pw_uid, user.pw_gid)
+        return tuple(ordinary_user.as_user(["/usr/bin/env", f"HOME={home}", "MPLBACKEND=Agg",
+                                            ordinary_user.interpreter(), "-m", "autograder.cli"]))
+
+    def prepare(self, root: Path) -> None:
+        ordinary_user.hand_over("ordinary", root)
+
+
+#: Every way the corpus is graded: as the test process's own user (root in CI) and, when that is root, also as
+#: an ordinary user; each test runs once per mode, with the same expected outcomes.
 GRADER_MODES = [Grader("current-user", _console_script())]
+if ordinary_user.current_mode() == "root" and ordinary_user.skip_reason("ordinary") is None:
+    GRADER_MODES.append(OrdinaryUserGrader())
 
 
 def load_case(name: str):
@@ -91,8 +116,8 @@ def outside_tmp_base() -> Path:
 
 def make_root(where: str, tmp_path_factory) -> Path:
     """An empty folder for a class tree: "under-tmp" (pytest's own) or "outside-tmp"."""
-    if where == "under-tmp":
-        return tmp_path_factory.mktemp("class")
+    if where == "under-tmp":  # (not pytest's own folder: see ordinary_user.class_root)
+        return ordinary_user.class_root("autograder-class-")
     return Path(tempfile.mkdtemp(prefix="autograder-corpus-", dir=outside_tmp_base()))
 
 
