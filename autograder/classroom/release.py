@@ -31,7 +31,7 @@ __all__ = ["CHECKER_NAME", "INSTRUCTOR_MODULES", "ReleaseReport", "build_release
 #: Top-level names under ``autograder`` that belong to the instructor and never ship to learners.
 INSTRUCTOR_MODULES = ("exercises", "registry", "hidden", "publicgen", "api", "cli", "sandbox", "classroom")
 #: Where the learner-facing closure starts.
-ENTRY_MODULES = ("__init__", "public")
+ENTRY_MODULES = ("__init__", "public", "diagrams")   # diagrams: the figures learners re-run
 CHECKER_NAME = "nn-course-checker"
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".DS_Store")
 
