@@ -7,8 +7,8 @@
 * ``backprop_graph`` / ``draw_computation_graph``: the computation graph of a ``[n0, n1, 1]`` sigmoid network for one
   sample, each edge labelled with the value that flows forward along it (black) and, once backpropagation has
   reached it, the gradient of the loss with respect to that value (red). ``BACKPROP_STEPS`` lists the steps in the
-  order backpropagation takes them; ``draw_backprop_steps`` draws them all in a grid and ``backprop_stepper`` shows
-  them with a slider where widgets run (the grid everywhere else).
+  order backpropagation takes them; ``draw_backprop_summary`` numbers every gradient with its step in one figure and
+  ``backprop_stepper`` shows the steps with a slider where widgets run (the summary everywhere else).
 
 The numbers on the graph come from the forward and backward propagation functions passed in (the notebook's own, the
 course's in the tests): for one sample (m = 1) the gradients with respect to z2 and z1 ARE db2 and db1, and the
@@ -30,8 +30,9 @@ __all__ = [
     "GraphValues",
     "backprop_graph",
     "backprop_stepper",
-    "draw_backprop_steps",
+    "draw_backprop_summary",
     "draw_computation_graph",
+    "draw_broadcast",
     "draw_network",
     "draw_neuron",
     "format_array",
@@ -112,13 +113,16 @@ def _layer_ys(n, top=3.4, bottom=0.4):
     return np.linspace(top, bottom, n) if n > 1 else np.array([(top + bottom) / 2])
 
 
-def draw_network(layers=(3, 3, 1)):
+def draw_network(layers=(3, 3, 1), symmetric=False):
     """A fully connected network, every theta_l and bl named with its shape in the course's convention.
 
     Parameters
     ----------
     layers : sequence of int
         Layer sizes [n0, n1, ..., nL], at most 6 units per layer (the figure is a schematic).
+    symmetric : bool
+        Draw a [n0, n1, 1] network whose hidden units all start equal (notebook 4): every hidden unit reads the
+        same weights u_i, has the same bias beta and the same outgoing weight v, so all compute the same a.
 
     Returns
     -------
@@ -127,6 +131,8 @@ def draw_network(layers=(3, 3, 1)):
     layers = [int(n) for n in layers]
     if len(layers) < 2 or min(layers) < 1 or max(layers) > 6:
         raise ValueError(f"layers must hold at least two sizes between 1 and 6, got {layers}")
+    if symmetric and (len(layers) != 3 or layers[-1] != 1):
+        raise ValueError(f"a symmetric network is drawn for [n0, n1, 1], got {layers}")
     gap = 3.6
     fig, ax = _figure((2.6 * len(layers) + 1.5, 4.4))
     positions = [[(l * gap, y) for y in _layer_ys(n)] for l, n in enumerate(layers)]
@@ -138,8 +144,8 @@ def draw_network(layers=(3, 3, 1)):
         for i, start in enumerate(positions[l - 1]):
             end = positions[l][0]
             t = 0.25
-            ax.text(start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1]) + 0.06,
-                    rf"$\Theta^{{[{l}]}}_{{{i + 1}1}}$", fontsize=10, ha="center", va="bottom",
+            label = (f"$u_{{{i + 1}}}$" if l == 1 else "$v$") if symmetric else rf"$\Theta^{{[{l}]}}_{{{i + 1}1}}$"
+            ax.text(start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1]) + 0.06, label, fontsize=10, ha="center", va="bottom",
                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"}, zorder=2)
         mid = (l - 0.5) * gap
         ax.text(mid, -0.45, rf"theta_{l}: $\Theta^{{[{l}]}}$ of shape ({layers[l - 1]}, {layers[l]})",
@@ -148,17 +154,74 @@ def draw_network(layers=(3, 3, 1)):
     for l, column in enumerate(positions):
         for k, xy in enumerate(column, start=1):
             name = f"$x_{{{k}}}$" if l == 0 else rf"$a^{{[{l}]}}_{{{k}}}$"
+            if symmetric and l == 1:
+                name = "$a$"
             if l == len(layers) - 1 and layers[-1] == 1:
                 name = "$h$"
-            _node(ax, xy, name, fill=NODE_FILL if l else PARAM_FILL, size=11)
+            fill = PARAM_FILL if l == 0 else ("#d5e8d4" if symmetric and l == 1 else NODE_FILL)
+            _node(ax, xy, name, fill=fill, size=11)
             if l:   # every unit has its own bias, entry k of bl
-                ax.text(xy[0], xy[1] + 0.3, f"+ $b^{{[{l}]}}_{{{k}}}$", fontsize=10, color="#7a4a00", ha="center",
-                        va="bottom")
+                bias = r"+ $\beta$" if symmetric and l == 1 else f"+ $b^{{[{l}]}}_{{{k}}}$"
+                ax.text(xy[0], xy[1] + 0.3, bias, fontsize=10, color="#7a4a00", ha="center", va="bottom")
         title = "input" if l == 0 else ("output" if l == len(layers) - 1 else f"hidden layer {l}")
         ax.text(l * gap, 4.15, f"{title}\n$n_{{{l}}} = {layers[l]}$", ha="center", fontsize=10)
     ax.set_xlim(-0.8, (len(layers) - 1) * gap + 0.8)
     ax.set_ylim(-1.2, 4.9)
-    ax.set_title(f"A {layers} network: unit k of layer l reads column k of theta_l", fontsize=11)
+    title = f"A {layers} network: unit k of layer l reads column k of theta_l"
+    if symmetric:
+        title = (f"A symmetric start: every column of theta_1 is u, every hidden unit computes the same a,\n"
+                 f"so the output sees {layers[1]} copies of one feature")
+    ax.set_title(title, fontsize=11)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Broadcasting
+# ---------------------------------------------------------------------------------------------------------------
+
+def _grid(ax, x0, y_top, rows, cols, size, fill, dashed=False, label=None, alpha=1.0):
+    from matplotlib.patches import Rectangle
+    for r in range(rows):
+        for c in range(cols):
+            ax.add_patch(Rectangle((x0 + c * size, y_top - (r + 1) * size), size, size, facecolor=fill,
+                                   edgecolor=INK, lw=1.0, ls="--" if dashed else "-", alpha=alpha))
+    if label:
+        ax.text(x0 + cols * size / 2, y_top - rows * size - 0.35, label, ha="center", va="top", fontsize=11)
+
+
+def draw_broadcast(column_rows=3, columns=4):
+    """How NumPy multiplies a (k, 1) column by a (k, p) matrix: the column is stretched along the missing axis.
+
+    Parameters
+    ----------
+    column_rows : int, k in [1, 6]
+    columns : int, p in [2, 6]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    k, p = int(column_rows), int(columns)
+    if not (1 <= k <= 6 and 2 <= p <= 6):
+        raise ValueError(f"draw k in [1, 6] rows and p in [2, 6] columns, got {column_rows!r} and {columns!r}")
+    size, top = 0.6, 4.4
+    fig, ax = _figure((10.0, 3.8))
+    _grid(ax, 0.0, top, k, 1, size, "#f6d7a7", label=f"a[i, :, None]\nshape ({k}, 1)")
+    _grid(ax, size, top, k, p - 1, size, "#f6d7a7", dashed=True, alpha=0.35)
+    ax.text(size * (p + 0.5) + 0.1, top - k * size / 2, "*", fontsize=20, ha="center", va="center")
+    b_x = size * (p + 1.2)
+    _grid(ax, b_x, top, k, p, size, "#cfe2f3", label=f"b\nshape ({k}, {p})")
+    ax.text(b_x + size * (p + 0.5), top - k * size / 2, "=", fontsize=20, ha="center", va="center")
+    c_x = b_x + size * (p + 1.2)
+    _grid(ax, c_x, top, k, p, size, "#d5e8d4", label=f"a[i, :, None] * b\nshape ({k}, {p}): entry (r, j) = a[i, r] b[r, j]")
+    ax.annotate("", xy=(size * (p - 0.3), top + 0.25), xytext=(size * 0.5, top + 0.25),
+                arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 1.2})
+    ax.text(size * p / 2, top + 0.35, "stretched (not copied)", ha="center", va="bottom", fontsize=10)
+    ax.set_xlim(-0.3, c_x + size * p + 0.6)
+    ax.set_ylim(top - k * size - 1.2, top + 0.8)
+    ax.set_aspect("equal")
+    ax.set_title("Broadcasting: shapes are compared from the right, and a length-1 axis stretches to match",
+                 fontsize=11)
     return fig
 
 
@@ -242,12 +305,12 @@ BACKPROP_STEPS = (
 
 _LABELS = {"x": "$x$", "theta_1": r"$\Theta^{[1]}$", "b1": "$b^{[1]}$", "z1": "$z^{[1]}$", "a1": "$a^{[1]}$",
            "theta_2": r"$\Theta^{[2]}$", "b2": "$b^{[2]}$", "z2": "$z^{[2]}$", "h": "$h$", "y": "$y$", "L": "$L$"}
-_POSITIONS = {"x": (0.0, 3.0), "theta_1": (1.5, 5.7), "b1": (1.5, 0.3), "z1": (3.3, 3.0), "a1": (6.8, 3.0),
-              "theta_2": (8.4, 5.7), "b2": (8.4, 0.3), "z2": (10.3, 3.0), "h": (12.7, 3.0), "y": (13.8, 5.7),
+_POSITIONS = {"x": (0.0, 3.0), "theta_1": (1.5, 6.0), "b1": (1.5, 0.3), "z1": (3.3, 3.0), "a1": (6.8, 3.0),
+              "theta_2": (8.4, 6.0), "b2": (8.4, 0.3), "z2": (10.3, 3.0), "h": (12.7, 3.0), "y": (13.8, 6.0),
               "L": (15.3, 3.0)}
 #: (source, target, where the label goes as a fraction of the way from source to target)
-_EDGES = (("x", "z1", 0.5), ("theta_1", "z1", 0.5), ("b1", "z1", 0.5), ("z1", "a1", 0.5), ("a1", "z2", 0.5),
-          ("theta_2", "z2", 0.5), ("b2", "z2", 0.5), ("z2", "h", 0.5), ("h", "L", 0.5), ("y", "L", 0.45))
+_EDGES = (("x", "z1", 0.5), ("theta_1", "z1", 0.42), ("b1", "z1", 0.5), ("z1", "a1", 0.5), ("a1", "z2", 0.5),
+          ("theta_2", "z2", 0.42), ("b2", "z2", 0.5), ("z2", "h", 0.5), ("h", "L", 0.5), ("y", "L", 0.45))
 _PARAMETERS = ("theta_1", "b1", "theta_2", "b2")
 
 
@@ -317,10 +380,14 @@ def _leave_box(inside, toward, box, margin=0.06):
     return x + t * dx, y + t * dy
 
 
-def _draw_graph(ax, graph, step, fontsize=9):
+def _step_of(name):
+    return next(k for k, (_, names) in enumerate(BACKPROP_STEPS) if name in names)
+
+
+def _draw_graph(ax, graph, step, fontsize=9, numbered=False):
     revealed = _revealed(step, graph)
     ax.set_xlim(-0.7, 16.1)
-    ax.set_ylim(-0.3, 6.3)
+    ax.set_ylim(-0.3, 6.6)
     nodes = {}
     for name, xy in _POSITIONS.items():
         text = f"{_LABELS[name]}  {_shape_text(graph.forward[name])}"
@@ -340,7 +407,10 @@ def _draw_graph(ax, graph, step, fontsize=9):
                         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
         value.set_gid(f"value:{source}")
         if source in revealed:
-            grad = ax.text(x, y - 0.15, format_array(graph.gradients[source]), ha="center", va="top",
+            text = format_array(graph.gradients[source])
+            if numbered:   # which step computes it, so that one figure shows the order
+                text = f"step {_step_of(source)}\n{text}"
+            grad = ax.text(x, y - 0.15, text, ha="center", va="top",
                            fontsize=fontsize, color=GRADIENT_INK, zorder=2, family="monospace",
                            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
             grad.set_gid(f"gradient:{source}")
@@ -366,48 +436,51 @@ def draw_computation_graph(graph, step=None):
     """
     if step is None:
         step = len(BACKPROP_STEPS) - 1 if graph.gradients else 0
-    fig, ax = _figure((11.0, 4.6))
+    fig, ax = _figure((11.0, 4.8))
     _draw_graph(ax, graph, step)
     fig.tight_layout()
     return fig
 
 
-def draw_backprop_steps(graph):
-    """Every step of ``BACKPROP_STEPS`` as one panel, top to bottom (the static view of the stepper).
+def draw_backprop_summary(graph):
+    """The whole backward pass in one figure (the static view of the stepper): every gradient is prefixed with the
+    number of the step that computes it, and the steps are listed below the graph.
 
     Parameters
     ----------
-    graph : GraphValues
+    graph : GraphValues with gradients
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
-    n = len(BACKPROP_STEPS)
-    fig, axes = plt.subplots(n, 1, figsize=(11.0, 4.4 * n))
-    for step, ax in enumerate(axes):
-        ax.set_axis_off()
-        _draw_graph(ax, graph, step)
+    last = len(BACKPROP_STEPS) - 1
+    fig, ax = _figure((11.0, 6.2))
+    _draw_graph(ax, graph, last, numbered=True)
+    ax.set_ylim(-2.3, 6.6)
+    ax.set_title("Backpropagation, all steps: each gradient (red) is labelled with the step that computes it", fontsize=12,
+                 loc="left")
+    steps = "\n".join(title for title, _ in BACKPROP_STEPS)
+    ax.text(-0.7, -0.45, steps, ha="left", va="top", fontsize=9, color=INK)
     fig.tight_layout()
     return fig
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Stepping through backpropagation: a slider where widgets run, the grid of all steps elsewhere
+# Stepping through backpropagation: a slider where widgets run, one figure of all steps elsewhere
 # ---------------------------------------------------------------------------------------------------------------
 
 def _png(fig) -> str:
     import matplotlib.pyplot as plt
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=72, metadata={"Software": None})
+    fig.savefig(buffer, format="png", dpi=80, metadata={"Software": None})
     plt.close(fig)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 class BackpropStepper:
-    """Displays as a slider over ``BACKPROP_STEPS`` in a frontend that runs ipywidgets, as the grid of all steps
-    (a PNG) in any other, and as one fixed line of text in a terminal or a test.
+    """Displays as a slider over ``BACKPROP_STEPS`` in a frontend that runs ipywidgets, as one figure of all steps
+    (``draw_backprop_summary``, a PNG) in any other, and as one fixed line of text in a terminal or a test.
 
     The rich display offers both the widget and the PNG; each frontend shows the richest one it understands. The
     plain-text part never changes, so a notebook's stored output does not depend on where it was run.
@@ -416,37 +489,39 @@ class BackpropStepper:
     def __init__(self, graph):
         self.graph = graph
         self._widget = None
+        self._pngs = {}
 
     def __repr__(self):
         return (f"backpropagation in {len(BACKPROP_STEPS)} steps (0 = forward pass): a slider where widgets run, "
-                "the grid of all steps elsewhere")
+                "one figure of all steps elsewhere")
 
     def widget(self):
-        """The slider and its figure (an ipywidgets VBox), or None when ipywidgets is not installed."""
+        """The slider and the figure of its step (an ipywidgets VBox), or None when ipywidgets is not installed.
+
+        The figure is an Image widget whose PNG changes with the slider: nothing is displayed as a cell output, so
+        the stored output of the cell is the same whatever the frontend (an Output widget's display messages would
+        become cell outputs in a client without widgets).
+        """
         if self._widget is None:
             try:
                 import ipywidgets as widgets
             except ImportError:
                 return None
-            import matplotlib.pyplot as plt
-            from IPython.display import display
-            slider = widgets.IntSlider(value=0, min=0, max=len(BACKPROP_STEPS) - 1, description="step")
-            out = widgets.Output()
-
-            def show(step):
-                out.clear_output(wait=True)
-                with out:
-                    fig = draw_computation_graph(self.graph, step)
-                    display(fig)
-                    plt.close(fig)
-
-            slider.observe(lambda change: show(change["new"]), names="value")
-            show(0)
-            self._widget = widgets.VBox([slider, out])
+            slider = widgets.IntSlider(value=0, min=0, max=len(BACKPROP_STEPS) - 1, description="step",
+                                       continuous_update=False)
+            image = widgets.Image(value=self.png(0), format="png")
+            slider.observe(lambda change: setattr(image, "value", self.png(change["new"])), names="value")
+            self._widget = widgets.VBox([slider, image])
         return self._widget
 
+    def png(self, step):
+        """PNG bytes of ``draw_computation_graph(graph, step)`` (cached: the slider goes back and forth)."""
+        if step not in self._pngs:
+            self._pngs[step] = base64.b64decode(_png(draw_computation_graph(self.graph, step)))
+        return self._pngs[step]
+
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/plain": repr(self), "image/png": _png(draw_backprop_steps(self.graph))}
+        bundle = {"text/plain": repr(self), "image/png": _png(draw_backprop_summary(self.graph))}
         widget = self.widget()
         if widget is not None:
             bundle["application/vnd.jupyter.widget-view+json"] = {

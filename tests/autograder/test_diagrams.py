@@ -105,6 +105,20 @@ def test_each_step_shows_exactly_the_gradients_computed_so_far():
         diagrams.draw_computation_graph(graph, 6)
 
 
+def test_the_summary_labels_every_gradient_with_the_step_that_computes_it():
+    _, _, _, graph = example_graph()
+    fig = diagrams.draw_backprop_summary(graph)
+    gradients = {t.get_gid().split(":")[1]: t.get_text() for t in fig.axes[0].texts
+                 if (t.get_gid() or "").startswith("gradient:")}
+    assert set(gradients) == set(graph.gradients)
+    for step, (_, names) in enumerate(diagrams.BACKPROP_STEPS):
+        for name in names:
+            first, _, rest = gradients[name].partition("\n")
+            assert first == f"step {step}"
+            np.testing.assert_allclose([float(v) for v in NUMBER.findall(rest)], np.ravel(graph.gradients[name]),
+                                       atol=5e-5)
+
+
 def test_a_graph_without_backward_pass_draws_the_forward_values_only():
     x, y, params = diagrams.worked_example()
     graph = diagrams.backprop_graph(x, y, params, forward_propagation)
@@ -128,6 +142,21 @@ def test_the_network_names_every_parameter_with_its_shape(layers):
         diagrams.draw_network((3, 7, 1))
 
 
+def test_the_symmetric_network_gives_every_hidden_unit_the_same_parameters():
+    text = [t.get_text() for t in diagrams.draw_network([3, 4, 1], symmetric=True).axes[0].texts]
+    assert text.count("$a$") == 4 and text.count("+ $\\beta$") == 4
+    assert [t for t in text if t.startswith("$u_")] == ["$u_{1}$", "$u_{2}$", "$u_{3}$"] and text.count("$v$") == 4
+    with pytest.raises(ValueError, match=r"\[n0, n1, 1\]"):
+        diagrams.draw_network([3, 3, 2], symmetric=True)
+
+
+def test_the_broadcast_drawing_names_the_three_shapes():
+    text = " ".join(t.get_text() for t in diagrams.draw_broadcast(3, 4).axes[0].texts)
+    assert "shape (3, 1)" in text and text.count("shape (3, 4)") == 2
+    with pytest.raises(ValueError, match="rows"):
+        diagrams.draw_broadcast(7, 4)
+
+
 def test_the_neuron_has_one_input_and_one_weight_per_feature():
     text = [t.get_text() for t in diagrams.draw_neuron(4).axes[0].texts]
     assert [t for t in text if t.startswith("$x_")] == [f"$x_{{{j}}}$" for j in range(1, 5)]
@@ -144,7 +173,8 @@ def _png(fig) -> bytes:
 
 def test_figures_are_deterministic():
     _, _, _, graph = example_graph()
-    for draw in (diagrams.draw_neuron, diagrams.draw_network, lambda: diagrams.draw_computation_graph(graph, 3)):
+    for draw in (diagrams.draw_neuron, diagrams.draw_network, lambda: diagrams.draw_network(symmetric=True),
+                 lambda: diagrams.draw_broadcast(3, 4), lambda: diagrams.draw_computation_graph(graph, 3)):
         assert _png(draw()) == _png(draw())
 
 
@@ -154,20 +184,23 @@ def test_format_array_rounds_and_drops_trailing_zeros():
     assert diagrams.format_array(np.array([[1.2], [-0.7]])) == "[1.2]\n[-0.7]"
 
 
-def test_the_stepper_shows_a_fixed_text_a_png_grid_and_a_widget_when_ipywidgets_exists(monkeypatch):
+def test_the_stepper_shows_a_fixed_text_a_png_summary_and_a_widget_when_ipywidgets_exists(monkeypatch):
     pytest.importorskip("ipywidgets")
     _, _, _, graph = example_graph()
     stepper = diagrams.backprop_stepper(graph)
     bundle = stepper._repr_mimebundle_()
     assert bundle["text/plain"] == repr(stepper) == repr(diagrams.backprop_stepper(example_graph()[3]))
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == stepper.widget().model_id
-    slider, out = stepper.widget().children
+    slider, image = stepper.widget().children
     assert (slider.min, slider.max, slider.value) == (0, len(diagrams.BACKPROP_STEPS) - 1, 0)
+    assert image.value == stepper.png(0)
+    slider.value = 2                                                # moving the slider redraws the figure
+    assert image.value == stepper.png(2) != stepper.png(0)
 
     monkeypatch.setitem(sys.modules, "ipywidgets", None)      # as if ipywidgets were not installed
     without = diagrams.backprop_stepper(graph)._repr_mimebundle_()
     assert set(without) == {"text/plain", "image/png"}
-    assert without["image/png"] == bundle["image/png"]            # the same grid, byte for byte
+    assert without["image/png"] == bundle["image/png"]            # the same summary, byte for byte
 
 
 def test_the_diagrams_ship_in_the_student_checker_without_the_answer_key():
