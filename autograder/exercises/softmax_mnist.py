@@ -131,7 +131,7 @@ SOFTMAX = ExerciseSpec(
                           "treats each class on its own and the rows no longer sum to 1)",
                lambda Z: 0.5 * (1.0 + np.tanh(np.asarray(Z, float) / 2.0))),
     ),
-    arg_names=("Z",), rtol=1e-9, atol=1e-15, fail_warnings=(("overflow", SHIFT_HINT),),
+    arg_names=("Z",), rtol=1e-9, atol=1e-15, fail_warnings=(("overflow", SHIFT_HINT),), purity=True,
     description="row-wise softmax, stable for large logits",
 )
 
@@ -281,7 +281,7 @@ SOFTMAX_FORWARD_AND_BACKWARD = ExerciseSpec(
         Mutant("axis0", "the softmax normalises each ROW (one sample) over the K classes: axis=1",
                lambda X, Y, p: _network(X, Y, p, axis=0)),
     ),
-    output_names=("loss", "grads"), arg_names=("X", "Y", "params"), rtol=1e-7, atol=1e-10,
+    output_names=("loss", "grads"), arg_names=("X", "Y", "params"), rtol=1e-7, atol=1e-10, purity=True,
 )
 
 # ----- thinking questions ---------------------------------------------------------------------------------------
