@@ -232,7 +232,7 @@ def test_report_lists_late_work_with_its_penalty_and_the_grader_failures(tmp_pat
     assert "worker died" in review[("dan", "grader error")]
     students = {r["student_id"]: r for r in tables["Students"]}
     assert (students["ben"]["total"], students["ben"]["penalty"], students["ben"]["final"]) == ("2/5", "1.5", "0.5")
-    assert students["cat"]["final"] == "0"  # a penalty never takes a notebook below zero
+    assert students["cat"]["final"] == "0"  # a penalty never takes a submission below zero
 
 
 def test_report_without_grades_says_what_to_run(tmp_path):
