@@ -178,10 +178,14 @@ def grade_directory(
                                     submitted_dir=submitted_dir, config=late_config[0], course_root=late_config[1])
         for result in results:
             run.outputs.append(nbgrader_io.write_autograded(result, submitted_dir, autograded_dir, source_dir))
+    # the score of record (manual overrides, late penalty) when there is a gradebook, else the automatic scores
+    records = nbgrader_io.read_scores(db_url, [(r.student_id, r.assignment) for r in results],
+                                      course_id=course_id) if db_url is not None else {}
     if gradescope:
         for result in results:
             path = out_dir / GRADESCOPE_FOLDER / result.student_id / result.assignment / "results.json"
-            run.outputs.append(write_results_json(result, path))
+            record = records.get((result.student_id, result.assignment))
+            run.outputs.append(write_results_json(result, path, record=record))
     print(summary_table(run, total=len(found)), file=stream or sys.stdout)
     return run
 

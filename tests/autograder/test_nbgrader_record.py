@@ -164,3 +164,32 @@ def test_a_plugin_that_cannot_be_imported_is_one_clear_error_before_grading(tmp_
     assert done.returncode != 0
     assert "late_policy.Missing" in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert not (course / "graded" / "submissions").exists()  # nothing graded for nothing
+
+
+@pytest.mark.skipif(not SOURCE.is_file(), reason=f"{SOURCE.name} is not in the repository")
+def test_results_json_shows_the_gradebook_score_of_record_with_each_part_labelled(tmp_path):
+    import json
+
+    from nbgrader.api import Gradebook
+
+    setting = 'c.AssignLatePenalties.plugin_class = "late_policy.HalfDayPenalty"\n'
+    course = make_course(tmp_path / "course", setting, {"late_policy.py": PLUGIN}, students=("bob",))
+    args = ("grade", "submitted", "--out", "graded", "--gradescope", "--no-progress")
+    autograder(course, *args)
+    results = course / "graded" / "gradescope" / "bob" / ASSIGNMENT / "results.json"
+    data = json.loads(results.read_text())
+    automatic = sum(t["score"] for t in data["tests"])
+    assert data["score"] == automatic - 3.0 == exported(course)["bob"]["score"]
+    assert "Late: submitted 2026-01-15T17:00:00+00:00, 33.0 h after the due date; late penalty 3" in data["output"]
+
+    # A grader overrides one exercise in formgrader (nbgrader's API does what formgrader does).
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "nn-from-scratch") as gradebook:
+        grade = gradebook.find_grade("test_sigmoid", ASSIGNMENT, ASSIGNMENT, "bob")
+        grade.manual_score = 0.5
+        gradebook.db.commit()
+    again = autograder(course, *args).stdout
+    assert "1 up to date" in again  # nothing regraded: the override is the grader's, not ours
+    data = json.loads(results.read_text())
+    sigmoid = next(t for t in data["tests"] if t["name"] == "sigmoid")
+    assert sigmoid["score"] == 0.5 and "given by a grader" in sigmoid["output"]
+    assert data["score"] == exported(course)["bob"]["score"] == automatic - sigmoid["max_score"] + 0.5 - 3.0
