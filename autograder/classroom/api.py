@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from .records import SubmissionResult
 from .runner import GradingContext, RunReport, run_tasks
-from .store import ResultStore, discover_submissions, fingerprint, read_task
+from .store import ResultStore, discover_submissions, read_task
 
 __all__ = [
     "STATUSES",
@@ -53,24 +53,12 @@ def default_grade_notebook():
     return grade_notebook
 
 
-def _packages() -> list[Path]:
-    """The code a grade depends on: the autograder and the answer key."""
-    import autograder
-
-    packages = [Path(autograder.__file__).parent]
-    try:
-        import course_lib
-
-        packages.append(Path(course_lib.__file__).parent)
-    except ImportError:  # pragma: no cover - an instructor install always has it
-        pass
-    return packages
-
-
 def grader_fingerprint(config: Any, assignment: str) -> str:
-    source_dir = getattr(config, "source_dir", None)
-    sources = sorted((Path(source_dir) / assignment).rglob("*.ipynb")) if source_dir else []
-    return fingerprint(packages=_packages(), source_files=sources, config_text=repr(config))
+    """The grader's fingerprint on this machine (``provenance``): part of every stored result's key, and what
+    each result must prove it was graded with."""
+    from .provenance import grader_fingerprint as fingerprint_here
+
+    return fingerprint_here(config, assignment)
 
 
 @dataclasses.dataclass
@@ -166,7 +154,7 @@ def grade_directory(
 
     context = GradingContext(config=config, grade_notebook=grade_notebook)
     report = run_tasks([reader(s, a) for s, a in todo], context, store.save, jobs=jobs, scheduler=scheduler,
-                       progress=progress, labels=todo)
+                       progress=progress, labels=todo, fingerprints=fingerprints)
 
     results = [r for r in (store.load(s, a) for s, a in found) if r is not None]
     run = GradeRun(results=results, reused=reused, report=report)
@@ -205,6 +193,9 @@ def summary_table(run: GradeRun, total: int | None = None) -> str:
                      "grade only those.")
     for student, assignment, text in report.errors:
         lines.append(f"GRADER ERROR {student}/{assignment}: {text} (nothing stored; retried by the next run)")
+    for refusal in report.refused:
+        lines.append(f"REFUSED RESULT: {refusal.message()}; not stored, graded again by a worker whose grader "
+                     "matches")
 
     by_assignment: dict[str, list[SubmissionResult]] = {}
     for result in run.results:

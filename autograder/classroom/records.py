@@ -13,6 +13,8 @@ import dataclasses
 import json
 from typing import Any
 
+from .provenance import Provenance
+
 __all__ = ["ExerciseRow", "NotebookGrade", "SubmissionResult", "SubmissionTask"]
 
 
@@ -84,6 +86,7 @@ class SubmissionResult:
     notebooks: tuple[NotebookGrade, ...]
     seconds: float = 0.0
     graded_at: str = ""  # ISO 8601, UTC
+    provenance: Provenance | None = None  # the grader's fingerprint and the process, computed where it graded
 
     @property
     def rows(self) -> tuple[ExerciseRow, ...]:
@@ -113,7 +116,8 @@ class SubmissionResult:
         )
         return cls(student_id=str(data["student_id"]), assignment=str(data["assignment"]), key=str(data["key"]),
                    notebooks=notebooks, seconds=float(data.get("seconds", 0.0)),
-                   graded_at=str(data.get("graded_at", "")))
+                   graded_at=str(data.get("graded_at", "")),
+                   provenance=Provenance.from_plain(data.get("provenance")))
 
     def to_json(self) -> str:
         return json.dumps(self.to_plain(), indent=1, sort_keys=True)

@@ -24,10 +24,11 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .provenance import Refusal, check, stamp
 from .records import NotebookGrade, SubmissionResult, SubmissionTask
 
 __all__ = ["GradingContext", "RunReport", "default_jobs", "grade_task", "run_tasks"]
@@ -79,6 +80,7 @@ def grade_task(task: SubmissionTask, context: GradingContext) -> SubmissionResul
         student_id=task.student_id, assignment=task.assignment, key=task.key, notebooks=notebooks,
         seconds=round(time.monotonic() - started, 3),
         graded_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        provenance=stamp(context.config, task.assignment),  # computed HERE: on the Dask worker, if that is where
     )
 
 
@@ -89,6 +91,7 @@ class RunReport:
 
     graded: list[SubmissionResult] = dataclasses.field(default_factory=list)
     errors: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)  # (student, assignment, text)
+    refused: list[Refusal] = dataclasses.field(default_factory=list)  # results from a worker with another grader
     interrupted: bool = False
     seconds: float = 0.0
     workers: int = 1
@@ -115,6 +118,10 @@ class _Local:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["autograder.classroom.runner", *preload])
             self.pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_sigint)
+
+    def exclude(self, address: str) -> bool:
+        """A local process cannot be told apart from the next one: nothing to exclude (False)."""
+        return False
 
     def submit(self, fn, *args) -> cf.Future:
         if self.pool is not None:
@@ -147,14 +154,28 @@ class _Dask:
         self.own_client = not isinstance(scheduler, Client)
         self.client = Client(scheduler, set_as_default=False) if self.own_client else scheduler
         self.executor = self.client.get_executor(pure=False)
+        self.executors = [self.executor]
+        self.excluded: set[str] = set()
         self.workers = max(1, sum(self.client.nthreads().values()))
         self.where = f"dask {self.client.scheduler.address}, {self.workers} worker thread(s)"
+
+    def exclude(self, address: str) -> bool:
+        """Send no more work to the worker at ``address`` (its grader is not ours); False when no worker is left."""
+        if address:
+            self.excluded.add(address)
+        allowed = sorted(set(self.client.nthreads()) - self.excluded)
+        if not allowed:
+            return False
+        self.executor = self.client.get_executor(pure=False, workers=allowed, allow_other_workers=False)
+        self.executors.append(self.executor)
+        return True
 
     def submit(self, fn, *args) -> cf.Future:
         return self.executor.submit(fn, *args)
 
     def close(self, abandon: bool = False) -> None:
-        self.executor.shutdown(wait=False)
+        for executor in self.executors:
+            executor.shutdown(wait=False)
         if self.own_client:
             self.client.close()
 
@@ -175,11 +196,15 @@ def run_tasks(
     scheduler: Any = None,
     progress: bool = True,
     labels: Sequence[tuple[str, str]] | None = None,
+    fingerprints: Mapping[str, str] | None = None,
 ) -> RunReport:
     """Grade ``tasks`` (tasks, or zero-argument callables that read one) and pass each result to ``on_result``.
 
     At most about two tasks per worker are in flight, so submissions are read from disk only when a worker is
     about to need them. ``labels`` ((student, assignment) per task) names the submission in grader errors.
+    ``fingerprints`` (assignment -> this machine's grader fingerprint): a result whose provenance shows another
+    grader is refused (never passed on), its worker gets no more work, and the task is graded again elsewhere;
+    when no other worker is left it is a grader error.
     """
     started = time.monotonic()
     preload = [context.grade_notebook.__module__, *PRELOAD]
@@ -187,7 +212,7 @@ def run_tasks(
     report = RunReport(workers=backend.workers, where=backend.where)
     window = max(2, 2 * backend.workers)
     pending = iter(enumerate(tasks))
-    in_flight: dict[cf.Future, int] = {}
+    in_flight: dict[cf.Future, tuple[int, SubmissionTask]] = {}
 
     def label(index: int) -> tuple[str, str]:
         if labels is not None:
@@ -202,16 +227,34 @@ def run_tasks(
             except StopIteration:
                 return
             task = item if isinstance(item, SubmissionTask) else item()
-            in_flight[backend.submit(grade_task, task, context)] = index
+            in_flight[backend.submit(grade_task, task, context)] = (index, task)
+
+    def refused(result: SubmissionResult, index: int, task: SubmissionTask) -> bool:
+        """True when the result is refused (then regraded elsewhere, or a grader error when nowhere is left)."""
+        if fingerprints is None or task.assignment not in fingerprints:
+            return False
+        refusal = check(result.provenance, fingerprints[task.assignment], task.student_id, task.assignment)
+        if refusal is None:
+            return False
+        report.refused.append(refusal)
+        if backend.exclude(refusal.address) and not stop.is_set():
+            in_flight[backend.submit(grade_task, task, context)] = (index, task)
+        else:
+            report.errors.append((*label(index), refusal.message() + "; no worker with this machine's grader "
+                                  "is left"))
+            bar.update(1)
+        return True
 
     def collect(done: Iterator[cf.Future], bar) -> None:
         for future in done:
-            index = in_flight.pop(future)
+            index, task = in_flight.pop(future)
             if future.cancelled():
                 continue
             exc = future.exception()
             if exc is None:
                 result = future.result()
+                if refused(result, index, task):
+                    continue
                 on_result(result)
                 report.graded.append(result)
             else:
