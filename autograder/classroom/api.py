@@ -61,6 +61,21 @@ def grader_fingerprint(config: Any, assignment: str) -> str:
     return fingerprint_here(config, assignment)
 
 
+class SelectionError(ValueError):
+    """--student or --assignment names something that has no submission."""
+
+
+def select(found: Sequence[tuple[str, str]], *, students: Sequence[str] | None = None,
+           assignments: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    """The (student, assignment) pairs of ``found`` that the filters keep; a name matching nothing is an error."""
+    for wanted, position, what in ((students, 0, "student"), (assignments, 1, "assignment")):
+        unknown = sorted(set(wanted or ()) - {pair[position] for pair in found})
+        if unknown:
+            raise SelectionError(f"no submission of {what} {', '.join(map(repr, unknown))} was found")
+    return [(s, a) for s, a in found
+            if (not students or s in students) and (not assignments or a in assignments)]
+
+
 @dataclasses.dataclass
 class GradeRun:
     """Everything a class-wide grading run did."""
@@ -98,6 +113,8 @@ def grade_directory(
     autograded_dir: Path | None = None,
     gradescope: bool = False,
     assignments: Sequence[str] | None = None,
+    students: Sequence[str] | None = None,
+    use_gradebook: bool = True,
     progress: bool = True,
     grade_notebook=None,
     stream: TextIO | None = None,
@@ -109,6 +126,9 @@ def grade_directory(
         ``nbgrader_config.py``), that course's gradebook is used and its ``autograded/`` folder is written.
     autograded_dir: where the autograded notebooks go; default the course's, else ``out_dir/autograded``
         when a gradebook is written (nbgrader's generate_feedback needs both).
+    assignments, students: grade only these (SelectionError when one names no submission); grades.csv, the
+        feedback, the gradebook and results.json still cover every submission with a stored result.
+    use_gradebook: False writes no gradebook and no autograded/ tree, even in an nbgrader course.
     """
     from . import nbgrader_io
     from ._sandbox_adapter import expected_notebooks, hide, prepare_config, write_reports
@@ -122,7 +142,9 @@ def grade_directory(
 
     course = _course_for(submitted_dir)
     db_url, course_id = None, "default_course"
-    if gradebook is not None:
+    if not use_gradebook:
+        pass
+    elif gradebook is not None:
         text = str(gradebook)
         db_url = text if "://" in text else nbgrader_io.sqlite_url(Path(text))
         course_id = course.course_id if course else course_id
@@ -137,7 +159,8 @@ def grade_directory(
         database = db_url.split(":///", 1)[1] if db_url.startswith("sqlite:///") else None
         config = hide(config, *(p for p in (database, autograded_dir) if p is not None))
 
-    found = discover_submissions(submitted_dir, assignments)
+    everyone = discover_submissions(submitted_dir)
+    found = select(everyone, students=students, assignments=assignments)
     names = sorted({a for _, a in found})
     fingerprints = {a: grader_fingerprint(config, a) for a in names}
     expected = {a: expected_notebooks(config, a) for a in names}
@@ -156,7 +179,7 @@ def grade_directory(
     report = run_tasks([reader(s, a) for s, a in todo], context, store.save, jobs=jobs, scheduler=scheduler,
                        progress=progress, labels=todo, fingerprints=fingerprints)
 
-    results = [r for r in (store.load(s, a) for s, a in found) if r is not None]
+    results = [r for r in (store.load(s, a) for s, a in everyone) if r is not None]
     run = GradeRun(results=results, reused=reused, report=report)
     run.outputs.extend(write_reports(results, out_dir))
     run.outputs.extend(p for p in [write_grader_errors(out_dir, report.errors)] if p is not None)  # for `report`
@@ -174,7 +197,7 @@ def grade_directory(
             path = out_dir / GRADESCOPE_FOLDER / result.student_id / result.assignment / "results.json"
             record = records.get((result.student_id, result.assignment))
             run.outputs.append(write_results_json(result, path, record=record))
-    print(summary_table(run, total=len(found)), file=stream or sys.stdout)
+    print(summary_table(run, total=len(everyone)), file=stream or sys.stdout)
     return run
 
 

@@ -1,7 +1,8 @@
 """Command-line parts of the classroom layer, registered by ``autograder/cli.py``.
 
-- ``add_classroom_arguments(grade_parser)``: --jobs, --force, --scheduler, --gradebook, --gradescope,
-  --no-progress on the sandbox's ``grade`` subcommand, which then runs through ``grade_directory``.
+- ``add_classroom_arguments(grade_parser)``: --jobs, --force, --scheduler, --gradebook, --no-gradebook,
+  --gradescope, --student, --assignment, --no-progress on the sandbox's ``grade`` subcommand, which then runs
+  through ``grade_directory``.
 - ``add_release``: ``autograder release OUT_DIR``.
 - ``add_gradescope``: ``autograder gradescope`` (Gradescope's run_autograder).
 """
@@ -28,8 +29,15 @@ def add_classroom_arguments(parser: argparse.ArgumentParser) -> argparse.Argumen
                        help="also record the scores in this nbgrader gradebook (default: the course's "
                             "gradebook.db when SUBMITTED_DIR is an nbgrader course's submitted/ folder) and write "
                             "nbgrader's autograded/ notebooks with the feedback")
+    group.add_argument("--no-gradebook", action="store_true",
+                       help="write no gradebook and no autograded/ notebooks, even in an nbgrader course")
     group.add_argument("--gradescope", action="store_true",
                        help="also write OUT_DIR/gradescope/<student>/<assignment>/results.json")
+    group.add_argument("--student", action="append", default=None, metavar="STUDENT_ID",
+                       help="grade only this student's submissions (repeatable); the class files still list "
+                            "every stored result")
+    group.add_argument("--assignment", action="append", default=None, metavar="ASSIGNMENT",
+                       help="grade only this assignment (repeatable)")
     group.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(func=run_grade)
     return parser
@@ -50,13 +58,19 @@ def _config_from_args(args):
 def run_grade(args) -> int:
     """Exit code: 0 when every submission is graded, 1 when the grader failed on some, 130 when interrupted."""
     from .api import grade_directory
+    from .api import SelectionError
     from .nbgrader_io import LatePenaltyConfigError
 
+    if args.no_gradebook and args.gradebook:
+        print("autograder grade: error: --gradebook and --no-gradebook contradict each other", file=sys.stderr)
+        return 2
     try:
         run = grade_directory(args.submitted_dir, args.out, _config_from_args(args), jobs=args.jobs,
                               force=args.force, scheduler=args.scheduler, gradebook=args.gradebook,
-                              gradescope=args.gradescope, progress=not args.no_progress and sys.stderr.isatty())
-    except LatePenaltyConfigError as exc:
+                              use_gradebook=not args.no_gradebook, gradescope=args.gradescope,
+                              students=args.student, assignments=args.assignment,
+                              progress=not args.no_progress and sys.stderr.isatty())
+    except (LatePenaltyConfigError, SelectionError) as exc:
         print(f"autograder grade: error: {exc}", file=sys.stderr)
         return 2
     notes = sorted({n for r in run.results for nb in r.notebooks for n in (nb.detail or {}).get("isolation", ())})

@@ -64,7 +64,19 @@ def grade_task(task: SubmissionTask, context: GradingContext) -> SubmissionResul
     """Grade one submission: lay its files out in a private temporary folder and grade each notebook there.
 
     Runs in a pool process or on a Dask worker; reads nothing but the task and writes nothing but its temp dir.
+    A pool process abandoned by its parent (SIGTERM, after a second Ctrl-C) unwinds this task, removing its
+    temporary files, and starts none of the tasks the pool had already queued for it.
     """
+    if _ABANDONED.is_set():  # a task the pool had queued before the parent gave up: do not start it
+        raise SystemExit(143)
+    _BUSY.set()
+    try:
+        return _grade_task(task, context)
+    finally:
+        _BUSY.clear()
+
+
+def _grade_task(task: SubmissionTask, context: GradingContext) -> SubmissionResult:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="classroom-") as tmp:
         folder = Path(tmp) / "submitted" / task.student_id / task.assignment
@@ -98,9 +110,28 @@ class RunReport:
     where: str = "local"
 
 
-def _ignore_sigint() -> None:
-    """Pool processes leave Ctrl-C to the parent, which decides what to finish and what to abandon."""
+def _pool_process_signals() -> None:
+    """Pool processes leave Ctrl-C to the parent, which decides what to finish and what to abandon; when it
+    abandons them (SIGTERM) they unwind like an exception, so that every ``finally`` runs: the sandbox's worker
+    is killed and every temporary copy of the student's files is removed."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
+_ABANDONED = threading.Event()  # set in a pool process that its parent abandoned (SIGTERM)
+_BUSY = threading.Event()  # set while this pool process grades a task
+
+
+def _exit_on_sigterm(signum, frame):
+    """Unwind the task being graded, if any; an idle process stays up and ends when the pool shuts down (a pool
+    process that dies between tasks breaks the pool, which Python 3.11 mishandles with cancelled futures)."""
+    _ABANDONED.set()
+    if _BUSY.is_set():
+        raise SystemExit(128 + signum)
+
+
+#: seconds an abandoned pool process gets to clean up after itself before it is killed
+ABANDON_GRACE = 20.0
 
 
 class _Local:
@@ -117,7 +148,7 @@ class _Local:
         if jobs > 1:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["autograder.classroom.runner", *preload])
-            self.pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_sigint)
+            self.pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_pool_process_signals)
 
     def exclude(self, address: str) -> bool:
         """A local process cannot be told apart from the next one: nothing to exclude (False)."""
@@ -139,10 +170,20 @@ class _Local:
     def close(self, abandon: bool = False) -> None:
         if self.pool is None:
             return
-        if abandon:  # a second Ctrl-C: stop the submissions still being graded
-            for process in list(getattr(self.pool, "_processes", {}).values()):
-                process.terminate()
-        self.pool.shutdown(wait=not abandon, cancel_futures=True)
+        processes = list(getattr(self.pool, "_processes", {}).values())
+        if not abandon:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            return
+        # A second Ctrl-C: each process unwinds the submission it is grading (its worker killed, its temporary
+        # files removed), then the pool ends as usual; one that does not end within the grace period is killed.
+        for process in processes:
+            process.terminate()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + ABANDON_GRACE
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
 
 
 class _Dask:

@@ -11,8 +11,9 @@ from pathlib import Path
 def add_grade_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "grade", help="grade nbgrader submissions safely (learner code in confined workers)",
-        description="Grade SUBMITTED_DIR/<student_id>/<assignment>/<notebook>.ipynb; write OUT_DIR/grades.csv, "
-                    "OUT_DIR/feedback/<student>/feedback.{md,html} and OUT_DIR/results/.")
+        description="Grade SUBMITTED_DIR/<student_id>/<assignment>/<notebook>.ipynb; write "
+                    "OUT_DIR/submissions/<student_id>/<assignment>.json (one stored result per submission), "
+                    "OUT_DIR/grades.csv and OUT_DIR/feedback/<student_id>/feedback.{md,html}.")
     p.add_argument("submitted_dir", type=Path, metavar="SUBMITTED_DIR")
     p.add_argument("--out", type=Path, required=True, metavar="OUT_DIR")
     p.add_argument("--source", type=Path, default=None, metavar="SOURCE_DIR",
