@@ -12,24 +12,9 @@ import sys
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
 
-# ----- check ----------------------------------------------------------------------------------------------------
+# ----- check (the learner's command too: autograder/learner_cli.py ships in the student bundle) ----------------
 
-def add_check(sub) -> None:
-    p = sub.add_parser("check", help="execute a learner's notebook and grade its exercises")
-    p.add_argument("notebook", help="path of the .ipynb file")
-    p.add_argument("--json", action="store_true", help="print a JSON list of {exercise, passed, score, "
-                                                      "max_score, message}")
-    p.add_argument("--timeout", type=int, default=60, help="seconds allowed per cell (default 60)")
-    p.add_argument("--hidden", action="store_true", help="use fresh hidden cases (needs the instructor side)")
-    p.add_argument("--seed", type=int, default=None, help="seed of the hidden cases (reproducible regrade)")
-    p.set_defaults(func=cmd_check)
-
-
-def cmd_check(args) -> int:
-    from . import api
-    results = api.check_notebook(args.notebook, timeout=args.timeout, hidden=args.hidden, seed=args.seed)
-    print(api.results_to_json(results) if args.json else api.format_table(results))
-    return 0
+from .learner_cli import add_check, cmd_check  # noqa: E402,F401
 
 
 # ----- build-public ---------------------------------------------------------------------------------------------
@@ -45,12 +30,11 @@ def cmd_build_public(args) -> int:
     return publicgen.main(["--check"] if args.check else ["--write"])
 
 
-# ----- grade (the sandbox's subcommand: autograder/sandbox/cli.py) ------------------------------------------------
+# ----- grade (a class, learner code in the sandbox: autograder/classroom/cli.py) ----------------------------------
 
 def add_grade(sub) -> None:
-    from .classroom.cli import add_classroom_arguments
-    from .sandbox.cli import add_grade_parser
-    add_classroom_arguments(add_grade_parser(sub))  # --jobs/--force/--scheduler/--gradebook/--gradescope
+    from .classroom.cli import add_grade as add_grade_parser
+    add_grade_parser(sub)
 
 
 # ----- release (the student bundle: autograder/classroom/cli.py) -------------------------------------------------

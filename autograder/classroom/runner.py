@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -29,16 +28,16 @@ from pathlib import Path
 from typing import Any
 
 from .provenance import Refusal, check, stamp
-from .records import NotebookGrade, SubmissionResult, SubmissionTask
+from .records import NotebookGrade, NotebookSubmission, SubmissionResult, SubmissionTask
 
-__all__ = ["GradingContext", "RunReport", "default_jobs", "grade_task", "run_tasks"]
+__all__ = ["GradingContext", "RunReport", "default_config", "default_jobs", "grade_task", "run_tasks"]
 
 #: Modules worth importing once in the forkserver (the trusted grader, the exercise registry, the answer key);
 #: a module that cannot be imported is skipped.
-PRELOAD = ("autograder.sandbox.grading", "autograder.registry")
+PRELOAD = ("autograder.sandbox.grade", "autograder.registry")
 
-#: grade_notebook(notebook_path, student_id, assignment, config) -> NotebookGrade
-GradeNotebook = Callable[[Path, str, str, Any], NotebookGrade]
+#: grade_notebook(submission, config) -> NotebookGrade (the sandbox's ``grade_notebook``, or a test's stand-in)
+GradeNotebook = Callable[[NotebookSubmission, Any], NotebookGrade]
 
 
 def default_jobs() -> int:
@@ -49,6 +48,25 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def default_config(course_dir: Path | None = None):
+    """The sandbox's default configuration, with the source notebooks of the nbgrader course around the
+    current directory, if any (else the course's own notebooks/ folder)."""
+    from autograder.sandbox.config import SandboxConfig
+    from autograder.sandbox.grade import default_source_dir
+
+    from .nbgrader_io import find_course_dir, load_course
+
+    course_dir = course_dir or find_course_dir(Path.cwd())
+    source = load_course(course_dir).folder("source") if course_dir else None
+    return SandboxConfig(source_dir=source if source is not None and source.is_dir() else default_source_dir())
+
+
+def _sandbox_grade_notebook(submission: NotebookSubmission, config: Any) -> NotebookGrade:
+    from autograder.sandbox.grade import grade_notebook
+
+    return grade_notebook(submission, config)
+
+
 @dataclasses.dataclass(frozen=True)
 class GradingContext:
     """What every worker needs besides the task: the grading configuration and the per-notebook grader.
@@ -57,43 +75,31 @@ class GradingContext:
     """
 
     config: Any
-    grade_notebook: GradeNotebook
+    grade_notebook: GradeNotebook = _sandbox_grade_notebook
 
 
 def grade_task(task: SubmissionTask, context: GradingContext) -> SubmissionResult:
-    """Grade one submission: lay its files out in a private temporary folder and grade each notebook there.
+    """Grade one submission: each of its notebooks, straight from the task's bytes (nothing is written to disk
+    here; the sandbox gives each worker a fresh folder of its own). Runs in a pool process or on a Dask worker.
 
-    Runs in a pool process or on a Dask worker; reads nothing but the task and writes nothing but its temp dir.
-    A pool process abandoned by its parent (SIGTERM, after a second Ctrl-C) unwinds this task, removing its
-    temporary files, and starts none of the tasks the pool had already queued for it.
+    The result carries its provenance, computed HERE (on the Dask worker, if that is where this runs). A pool
+    process abandoned by its parent (SIGTERM, after a second Ctrl-C) unwinds this task, so that the sandbox kills
+    its worker and removes its folder, and starts none of the tasks the pool had already queued for it.
     """
-    if _ABANDONED.is_set():  # a task the pool had queued before the parent gave up: do not start it
+    if _ABANDONED.is_set():
         raise SystemExit(143)
     _BUSY.set()
     try:
-        return _grade_task(task, context)
+        started = time.monotonic()
+        notebooks = tuple(context.grade_notebook(task.notebook(name), context.config) for name in task.notebooks)
+        return SubmissionResult(
+            student_id=task.student_id, assignment=task.assignment, key=task.key, notebooks=notebooks,
+            seconds=round(time.monotonic() - started, 3),
+            graded_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            provenance=stamp(context.config, task.assignment),
+        )
     finally:
         _BUSY.clear()
-
-
-def _grade_task(task: SubmissionTask, context: GradingContext) -> SubmissionResult:
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="classroom-") as tmp:
-        folder = Path(tmp) / "submitted" / task.student_id / task.assignment
-        for name, content in task.files:
-            target = folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-        notebooks = tuple(
-            context.grade_notebook(folder / f"{name}.ipynb", task.student_id, task.assignment, context.config)
-            for name in task.notebooks
-        )
-    return SubmissionResult(
-        student_id=task.student_id, assignment=task.assignment, key=task.key, notebooks=notebooks,
-        seconds=round(time.monotonic() - started, 3),
-        graded_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        provenance=stamp(context.config, task.assignment),  # computed HERE: on the Dask worker, if that is where
-    )
 
 
 @dataclasses.dataclass
@@ -103,7 +109,7 @@ class RunReport:
 
     graded: list[SubmissionResult] = dataclasses.field(default_factory=list)
     errors: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)  # (student, assignment, text)
-    refused: list[Refusal] = dataclasses.field(default_factory=list)  # results from a worker with another grader
+    rejected: list[Refusal] = dataclasses.field(default_factory=list)  # results from a worker with another grader
     interrupted: bool = False
     seconds: float = 0.0
     workers: int = 1
@@ -112,14 +118,15 @@ class RunReport:
 
 def _pool_process_signals() -> None:
     """Pool processes leave Ctrl-C to the parent, which decides what to finish and what to abandon; when it
-    abandons them (SIGTERM) they unwind like an exception, so that every ``finally`` runs: the sandbox's worker
-    is killed and every temporary copy of the student's files is removed."""
+    abandons them (SIGTERM) the task being graded unwinds like an exception, so that every ``finally`` runs."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
 
 
 _ABANDONED = threading.Event()  # set in a pool process that its parent abandoned (SIGTERM)
 _BUSY = threading.Event()  # set while this pool process grades a task
+#: seconds an abandoned pool process gets to clean up after itself before it is killed
+ABANDON_GRACE = 20.0
 
 
 def _exit_on_sigterm(signum, frame):
@@ -128,10 +135,6 @@ def _exit_on_sigterm(signum, frame):
     _ABANDONED.set()
     if _BUSY.is_set():
         raise SystemExit(128 + signum)
-
-
-#: seconds an abandoned pool process gets to clean up after itself before it is killed
-ABANDON_GRACE = 20.0
 
 
 class _Local:
@@ -174,8 +177,8 @@ class _Local:
         if not abandon:
             self.pool.shutdown(wait=True, cancel_futures=True)
             return
-        # A second Ctrl-C: each process unwinds the submission it is grading (its worker killed, its temporary
-        # files removed), then the pool ends as usual; one that does not end within the grace period is killed.
+        # A second Ctrl-C: each process unwinds the submission it is grading (its worker killed, its folder
+        # removed), then the pool ends as usual; one that does not end within the grace period is killed.
         for process in processes:
             process.terminate()
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -271,13 +274,13 @@ def run_tasks(
             in_flight[backend.submit(grade_task, task, context)] = (index, task)
 
     def refused(result: SubmissionResult, index: int, task: SubmissionTask) -> bool:
-        """True when the result is refused (then regraded elsewhere, or a grader error when nowhere is left)."""
+        """True when the result is refused (then graded again elsewhere, or a grader error when nowhere is left)."""
         if fingerprints is None or task.assignment not in fingerprints:
             return False
         refusal = check(result.provenance, fingerprints[task.assignment], task.student_id, task.assignment)
         if refusal is None:
             return False
-        report.refused.append(refusal)
+        report.rejected.append(refusal)
         if backend.exclude(refusal.address) and not stop.is_set():
             in_flight[backend.submit(grade_task, task, context)] = (index, task)
         else:

@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,7 +25,6 @@ SOURCE = REPO / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
 SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.DOTALL | re.MULTILINE)
 AUTOGRADER = [sys.executable, "-m", "autograder.cli"]
 
-needs_source = pytest.mark.skipif(not SOURCE.is_file(), reason=f"{SOURCE.name} is not in the repository")
 
 
 def answered(extra: str = "") -> nbformat.NotebookNode:
@@ -59,7 +59,6 @@ def test_grade_help_names_the_files_it_writes():
         assert option in text
 
 
-@needs_source
 def test_student_and_assignment_filters_and_no_gradebook(tmp_path):
     course = make_class(tmp_path, ("ada", "bob"))
     shutil.copy2(REPO / "nbgrader_config.py", course / "nbgrader_config.py")
@@ -79,11 +78,16 @@ def test_student_and_assignment_filters_and_no_gradebook(tmp_path):
     assert not (course / "gradebook.db").exists() and not (course / "autograded").exists()
 
 
-@needs_source
 def test_two_ctrl_c_leave_no_temporary_copy_of_student_work(tmp_path):
     course = make_class(tmp_path, [f"s{i}" for i in range(6)], extra="import time\ntime.sleep(6)")
-    temp = tmp_path / "tmp"
-    temp.mkdir()
+    temp = Path(tempfile.mkdtemp(prefix="ctrl-c-"))  # short: multiprocessing puts a socket path in it
+    try:
+        interrupt_twice(course, temp)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def interrupt_twice(course: Path, temp: Path) -> None:
     env = {**os.environ, "TMPDIR": str(temp)}
     process = subprocess.Popen([*AUTOGRADER, "grade", "submitted", "--out", "graded", "--jobs", "2",
                                 "--source", str(REPO / "notebooks"), "--no-progress"], cwd=course, env=env,

@@ -81,7 +81,6 @@ def _start(command: list[str], env: dict, log: Path, cwd: Path) -> subprocess.Po
                                 start_new_session=True)
 
 
-@pytest.mark.skipif(not SOURCE.is_file(), reason=f"{SOURCE.name} is not in the repository")
 def test_a_dask_worker_with_a_stale_answer_key_is_refused_named_and_its_work_regraded(tmp_path):
     pytest.importorskip("distributed")
     for student in STUDENTS:
