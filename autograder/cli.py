@@ -58,7 +58,14 @@ def add_report(sub) -> None:
     add_parser(sub)
 
 
-SUBCOMMANDS = [add_check, add_build_public, add_grade, add_release, add_gradescope, add_report]
+# ----- export (LMS gradebook import files: autograder/classroom/lms_export.py) ----------------------------------
+
+def add_export(sub) -> None:
+    from .classroom.lms_export import add_parser
+    add_parser(sub)
+
+
+SUBCOMMANDS = [add_check, add_build_public, add_grade, add_release, add_gradescope, add_report, add_export]
 
 
 def build_parser() -> argparse.ArgumentParser:

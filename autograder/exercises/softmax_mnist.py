@@ -45,7 +45,8 @@ def one_hot_cases(rng):
     m, k = int(rng.integers(12, 30)), int(rng.integers(3, 11))
     return [
         Case(f"{m} labels, K = {k}", (A(_labels(rng, m, k), dtype=np.int64), S(k)), kind="random labels"),
-        Case("the ten digits, K = 10", (A(rng.permutation(10), dtype=np.int64), S(10))),
+        Case("the ten digits, K = 10", (A(rng.permutation(10), dtype=np.int64), S(10)),
+             kind="the ten digits in a shuffled order"),
         Case("m = 1", (A([int(rng.integers(0, 4))], dtype=np.int64), S(4))),
         Case("one class absent: labels 0..2 with K = 5", (A(_labels(rng, 9, 3), dtype=np.int64), S(5))),
         Case("a negative label", (A([0, 2, -1], dtype=np.int64), S(3)),
@@ -131,7 +132,7 @@ SOFTMAX = ExerciseSpec(
                           "treats each class on its own and the rows no longer sum to 1)",
                lambda Z: 0.5 * (1.0 + np.tanh(np.asarray(Z, float) / 2.0))),
     ),
-    arg_names=("Z",), rtol=1e-9, atol=1e-15, fail_warnings=(("overflow", SHIFT_HINT),),
+    arg_names=("Z",), rtol=1e-9, atol=1e-15, fail_warnings=(("overflow", SHIFT_HINT),), purity=True,
     description="row-wise softmax, stable for large logits",
 )
 
@@ -281,7 +282,7 @@ SOFTMAX_FORWARD_AND_BACKWARD = ExerciseSpec(
         Mutant("axis0", "the softmax normalises each ROW (one sample) over the K classes: axis=1",
                lambda X, Y, p: _network(X, Y, p, axis=0)),
     ),
-    output_names=("loss", "grads"), arg_names=("X", "Y", "params"), rtol=1e-7, atol=1e-10,
+    output_names=("loss", "grads"), arg_names=("X", "Y", "params"), rtol=1e-7, atol=1e-10, purity=True,
 )
 
 # ----- thinking questions ---------------------------------------------------------------------------------------
