@@ -5,6 +5,8 @@
 #                     Your work stays in student/: later runs never overwrite it (delete student/ to start over).
 #   make instructor   instructors: the same JupyterLab on notebooks/, the source notebooks WITH the solutions
 #   make test         create .venv if missing, install the course, run the whole test suite (tests/ + notebooks)
+#   make nbgrader-release   instructors on nbgrader's own route: nbgrader generate_assignment for every lesson
+#                     (or ASSIGNMENTS="01_neuron_model ..."), with the data copied into release/<assignment>/data/
 #   make notebooks    re-execute every notebook in place and store its outputs (maintainers, after editing one)
 #   make constraints  re-pin constraints.txt from the current .venv (maintainers, after changing dependencies)
 #   make clean        remove caches, nbgrader output and grading output (graded/, test-artifacts/);
@@ -28,7 +30,12 @@ NOTEBOOKS = $(shell find $(NOTEBOOK_DIR) -name '*.ipynb' -not -path '*/.ipynb_ch
 
 STUDENT_DIR := student
 
-.PHONY: install lab instructor test notebooks constraints clean distclean
+# Lesson folders (notebooks/<assignment>/<assignment>.ipynb).
+ASSIGNMENTS ?= $(sort $(notdir $(patsubst %/,%,$(dir $(NOTEBOOKS)))))
+# What the notebooks read, shipped beside each released lesson (they look for data/ in their folder and above).
+DATA_FILES = $(wildcard data/*.csv) data/README.md
+
+.PHONY: install lab instructor nbgrader-release test notebooks constraints clean distclean
 
 install: $(STAMP)
 
@@ -52,6 +59,14 @@ lab: $(STAMP) $(STUDENT_DIR)/README.md
 
 instructor: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(NOTEBOOK_DIR) $(ALLOW_ROOT)
+
+# nbgrader generate_assignment copies only notebooks/<assignment>/; `nbgrader release_assignment` (the hub's
+# exchange) then ships release/<assignment>/ as it is, so the data goes in there too.
+nbgrader-release: $(STAMP)
+	@for assignment in $(ASSIGNMENTS); do \
+		$(BIN)/nbgrader generate_assignment "$$assignment" --force || exit 1; \
+		mkdir -p "release/$$assignment/data" && cp $(DATA_FILES) "release/$$assignment/data/" || exit 1; \
+	done
 
 # pytest collects the unit tests under tests/ and, with --nbval, runs every notebook under notebooks/ and compares
 # each cell's fresh output with the stored one (up to what the sanitizer file masks). Notebooks under tests/ are

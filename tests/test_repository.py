@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -60,3 +61,21 @@ def test_the_hosted_ci_workflow_runs_make_test_on_every_push():
     assert "push" in triggers and "pull_request" in triggers
     steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
     assert any(step.get("run", "").strip() == "make test" for step in steps)
+
+
+def test_nbgrader_release_ships_the_data_with_each_lesson(tmp_path):
+    """`make nbgrader-release`: nbgrader's student version in release/<assignment>/, with data/ beside it."""
+    course = tmp_path / "course"
+    course.mkdir()
+    for name in ("Makefile", "nbgrader_config.py", "pyproject.toml", "constraints.txt"):
+        shutil.copy2(REPO / name, course / name)
+    (course / "installed").touch()  # the install stamp: newer than pyproject.toml, so nothing is installed
+    shutil.copytree(REPO / "data", course / "data")
+    shutil.copytree(REPO / "notebooks" / "01_neuron_model", course / "notebooks" / "01_neuron_model")
+    venv_bin = Path(sys.executable).parent
+    make("nbgrader-release", f"BIN={venv_bin}", "STAMP=installed", cwd=course)
+    released = course / "release" / "01_neuron_model"
+    assert (released / "data" / "breast_cancer_wisconsin.csv").read_bytes() == (
+        REPO / "data" / "breast_cancer_wisconsin.csv").read_bytes()
+    notebook = (released / "01_neuron_model.ipynb").read_text()
+    assert "BEGIN SOLUTION" not in notebook and "NotImplementedError" in notebook
