@@ -293,14 +293,16 @@ def backprop_graph(x, y, params, forward_propagation, backward_propagation=None)
                        {k: np.array(v, dtype=float, copy=True) for k, v in gradients.items()})
 
 
-#: (title, names whose gradient this step computes), in backpropagation's order; step 0 is the forward pass.
+#: (title, names whose gradient this step computes), in backpropagation's order; step 0 is the forward pass and
+#: steps 1 to 6 are the six steps of notebook 3's derivation.
 BACKPROP_STEPS = (
     ("0. forward pass: every value, left to right", ()),
-    ("1. the output: dL/dh, then dL/dz2 = h - y (the h(1 - h) cancels)", ("h", "z2")),
-    ("2. the output layer's parameters: dtheta_2 = a1^T dz2, db2 = dz2", ("theta_2", "b2")),
-    ("3. back into the hidden layer: da1 = dz2 theta_2^T", ("a1",)),
-    ("4. through the hidden sigmoid: dz1 = da1 * a1 * (1 - a1)", ("z1",)),
-    ("5. the hidden layer's parameters: dtheta_1 = x^T dz1, db1 = dz1", ("theta_1", "b1")),
+    ("1. the cost with respect to the output: dL/dh = (h - y) / (h (1 - h))", ("h",)),
+    ("2. through the output sigmoid: dL/dz2 = dL/dh * h (1 - h) = h - y", ("z2",)),
+    ("3. the output layer's parameters: dtheta_2 = a1^T dz2, db2 = dz2", ("theta_2", "b2")),
+    ("4. back into the hidden activations: da1 = dz2 theta_2^T", ("a1",)),
+    ("5. through the hidden sigmoid: dz1 = da1 * a1 * (1 - a1)", ("z1",)),
+    ("6. the hidden layer's parameters: dtheta_1 = x^T dz1, db1 = dz1", ("theta_1", "b1")),
 )
 
 _LABELS = {"x": "$x$", "theta_1": r"$\Theta^{[1]}$", "b1": "$b^{[1]}$", "z1": "$z^{[1]}$", "a1": "$a^{[1]}$",
@@ -455,9 +457,9 @@ def draw_backprop_summary(graph):
     matplotlib.figure.Figure
     """
     last = len(BACKPROP_STEPS) - 1
-    fig, ax = _figure((11.0, 6.2))
+    fig, ax = _figure((11.0, 6.4))
     _draw_graph(ax, graph, last, numbered=True)
-    ax.set_ylim(-2.3, 6.6)
+    ax.set_ylim(-2.5, 6.6)
     ax.set_title("Backpropagation, all steps: each gradient (red) is labelled with the step that computes it", fontsize=12,
                  loc="left")
     steps = "\n".join(title for title, _ in BACKPROP_STEPS)
@@ -492,8 +494,8 @@ class BackpropStepper:
         self._pngs = {}
 
     def __repr__(self):
-        return (f"backpropagation in {len(BACKPROP_STEPS)} steps (0 = forward pass): a slider where widgets run, "
-                "one figure of all steps elsewhere")
+        return (f"backpropagation, step 0 (the forward pass) to step {len(BACKPROP_STEPS) - 1}: a slider where "
+                "widgets run, one figure of all steps elsewhere")
 
     def widget(self):
         """The slider and the figure of its step (an ipywidgets VBox), or None when ipywidgets is not installed.

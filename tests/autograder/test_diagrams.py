@@ -101,8 +101,8 @@ def test_each_step_shows_exactly_the_gradients_computed_so_far():
         assert fig.axes[0].get_title(loc="left") == title
         shown_before = shown
     assert shown_before == set(graph.gradients)
-    with pytest.raises(ValueError, match="step must be an integer from 0 to 5"):
-        diagrams.draw_computation_graph(graph, 6)
+    with pytest.raises(ValueError, match="step must be an integer from 0 to 6"):
+        diagrams.draw_computation_graph(graph, 7)
 
 
 def test_the_summary_labels_every_gradient_with_the_step_that_computes_it():
