@@ -463,7 +463,7 @@ def _needed_paths() -> tuple[str, ...]:
     return tuple(sorted(p for p in paths if p and os.path.exists(p)))
 
 
-PUBLIC_AUTOGRADER = {"__init__.py", "results.py", "encode.py", "compare.py", "probes.py", "public.py",
+PUBLIC_AUTOGRADER = {"__init__.py", "results.py", "encode.py", "compare.py", "verdict.py", "methods.py", "probes.py", "public.py",
                      "public_data", "properties.py", "sandbox", "py.typed"}
 
 
