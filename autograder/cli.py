@@ -12,24 +12,9 @@ import sys
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
 
-# ----- check ----------------------------------------------------------------------------------------------------
+# ----- check (the learner's command too: autograder/learner_cli.py ships in the student bundle) ----------------
 
-def add_check(sub) -> None:
-    p = sub.add_parser("check", help="execute a learner's notebook and grade its exercises")
-    p.add_argument("notebook", help="path of the .ipynb file")
-    p.add_argument("--json", action="store_true", help="print a JSON list of {exercise, passed, score, "
-                                                      "max_score, message, hint, notes, cases}")
-    p.add_argument("--timeout", type=int, default=60, help="seconds allowed per cell (default 60)")
-    p.add_argument("--hidden", action="store_true", help="use fresh hidden cases (needs the instructor side)")
-    p.add_argument("--seed", type=int, default=None, help="seed of the hidden cases (reproducible regrade)")
-    p.set_defaults(func=cmd_check)
-
-
-def cmd_check(args) -> int:
-    from . import api
-    results = api.check_notebook(args.notebook, timeout=args.timeout, hidden=args.hidden, seed=args.seed)
-    print(api.results_to_json(results) if args.json else api.format_table(results))
-    return 0
+from .learner_cli import add_check, cmd_check  # noqa: E402,F401
 
 
 # ----- build-public ---------------------------------------------------------------------------------------------
@@ -67,7 +52,14 @@ def add_gradescope(sub) -> None:
     add_gradescope_parser(sub)
 
 
-SUBCOMMANDS = [add_check, add_build_public, add_grade, add_release, add_gradescope]
+# ----- report (the class report: autograder/classroom/class_report.py) ------------------------------------------
+
+def add_report(sub) -> None:
+    from .classroom.class_report import add_parser
+    add_parser(sub)
+
+
+SUBCOMMANDS = [add_check, add_build_public, add_grade, add_release, add_gradescope, add_report]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -508,7 +508,14 @@ def _mlp_param_hint(v: dict, hidden, lr, iterations, n_samples) -> str:
     return ""
 
 
+def judge_answer(check: Check, case: Case, observed: dict, expected: dict):
+    """Thinking questions (``autograder.questions``), imported on first use: sandbox workers never judge."""
+    from .questions import judge_answer as judge
+    return judge(check, case, observed, expected)
+
+
 JUDGES = {
+    "answer": judge_answer,
     "init_params": judge_init_params,
     "split_and_scale": judge_split_and_scale,
     "neural_net": judge_neural_net,

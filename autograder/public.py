@@ -38,6 +38,7 @@ from .verdict import judge, judge_cases
 
 __all__ = [
     "DATA_DIR",
+    "CheckFailed",
     "GRADIENT_CHECK",
     "PublicExercise",
     "check",
@@ -222,15 +223,25 @@ def show(result: Result, label: str = "public checks") -> None:
         print(repr(report))
 
 
+class CheckFailed(AssertionError):
+    """A failed check: an AssertionError whose message is the whole plain-text report (nbgrader and plain Python
+    show it). In IPython, where the report has just been displayed, its traceback is one line instead of a second
+    copy of the report."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython's hook for exceptions that format themselves
+        headline = str(self).splitlines()[0] if str(self) else "the check failed"
+        return [f"AssertionError: {headline} (the report above says why)"]
+
+
 def _finish(result: Result, label: str = "public checks") -> Result | None:
-    """Show the report, raise AssertionError on failure, and return the result.
+    """Show the report, raise CheckFailed (an AssertionError) on failure, and return the result.
 
     In a Jupyter kernel the report has just been displayed, so None is returned: a test cell ending in
     ``check(fn)`` would otherwise show the same result a second time as its Out[] value.
     """
     show(result, label)
     if not result.passed:
-        raise AssertionError(result.text())
+        raise CheckFailed(result.text())
     return None if _in_kernel() else result
 
 

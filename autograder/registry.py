@@ -12,13 +12,14 @@ from .exercises import (
     forward_propagation,
     matmul_five_ways,
     neuron_model,
+    questions,
     relu_mse_mnist,
     training_breast_cancer,
     zero_initialization,
 )
 
 _MODULES = (neuron_model, forward_propagation, backpropagation, zero_initialization, training_breast_cancer,
-            cross_verification, matmul_five_ways, relu_mse_mnist)
+            cross_verification, matmul_five_ways, relu_mse_mnist, questions)
 
 EXERCISES: dict[str, ExerciseSpec] = {spec.name: spec for mod in _MODULES for spec in mod.SPECS}
 

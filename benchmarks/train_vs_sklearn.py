@@ -1,9 +1,16 @@
 """Time NeuralNet against the equivalent scikit-learn MLPClassifier (run by hand, not a test).
 
 Both fit the [30, 14, 1] sigmoid network on the 455-row breast cancer training split for 500 full-batch
-epochs from the same initial weights, several times each, alternating so that both see the same machine
+epochs from the same initial weights, several times each, alternating so that all see the same machine
 load. Only the ``fit`` calls are timed (scikit-learn's one-off preparation to accept our initial weights is
-not). Prints both medians, their ratio and both final losses (which must agree).
+not). NeuralNet runs twice: with its default fast kernel (``course_lib.fast_training``) and with the readable
+loop over the course's functions (``training_loop="readable"``). Prints the medians, the ratios, the final
+losses (which must agree) and the BLAS library in use.
+
+Some machines set OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE to work around old OpenBLAS builds; they slow a
+current NumPy down. To measure the kernel NumPy would pick by itself, unset both for this command only:
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/train_vs_sklearn.py
 
 Usage:  python benchmarks/train_vs_sklearn.py [--repeats 7] [--epochs 500]
 """
@@ -13,6 +20,7 @@ import statistics
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_info
 
 from course_lib import NeuralNet, init_params
 from course_lib.data import load_breast_cancer, split_and_scale
@@ -34,26 +42,42 @@ def main():
     start = init_params(layers, "normal", np.random.default_rng(0))
     mlp = make_equivalent_mlp(args.hidden, learning_rate, args.epochs, m)
 
-    ours, theirs = [], []
+    fast, readable, theirs = [], [], []
     for _ in range(args.repeats):
         net = NeuralNet(layers, learning_rate, args.epochs, init=start)
-        t0 = time.perf_counter()
-        net.fit(X_train, y_train)
-        ours.append(time.perf_counter() - t0)
+        fast.append(time_fit(net, X_train, y_train))
+
+        slow_net = NeuralNet(layers, learning_rate, args.epochs, init=start, training_loop="readable")
+        readable.append(time_fit(slow_net, X_train, y_train))
 
         started = start_mlp_from_params(mlp, X_train, y_train, start)
         t0 = time.perf_counter()
         fit_started_mlp(started, X_train, y_train)
         theirs.append(time.perf_counter() - t0)
 
-    ours_median, theirs_median = statistics.median(ours), statistics.median(theirs)
+    fast_median, readable_median = statistics.median(fast), statistics.median(readable)
+    theirs_median = statistics.median(theirs)
+    blas = [f"{lib['internal_api']} {lib['version']} ({lib.get('architecture', '?')}, {lib['num_threads']} threads)"
+            for lib in threadpool_info() if lib["user_api"] == "blas"]
     print(f"[{n}, {args.hidden}, 1] network, {m} samples, {args.epochs} full-batch epochs, "
-          f"learning rate {learning_rate:g}, {args.repeats} repeats")
-    print(f"NeuralNet.fit       median {ours_median * 1e3:8.2f} ms   final loss {net.cost_history_[-1]:.12f}")
-    print(f"MLPClassifier.fit   median {theirs_median * 1e3:8.2f} ms   final loss {started.loss_curve_[-1]:.12f}")
-    print(f"ratio NeuralNet / MLPClassifier: {ours_median / theirs_median:.3f}")
-    print(f"largest loss-curve difference: "
-          f"{np.max(np.abs(np.asarray(net.cost_history_) - np.asarray(started.loss_curve_))):.2e}")
+          f"learning rate {learning_rate:g}, {args.repeats} repeats; BLAS: {', '.join(blas) or 'unknown'}")
+    print(f"NeuralNet.fit (fast, default)  median {fast_median * 1e3:8.2f} ms   final loss {net.cost_history_[-1]:.12f}")
+    print(f"NeuralNet.fit (readable loop)  median {readable_median * 1e3:8.2f} ms   "
+          f"final loss {slow_net.cost_history_[-1]:.12f}")
+    print(f"MLPClassifier.fit              median {theirs_median * 1e3:8.2f} ms   "
+          f"final loss {started.loss_curve_[-1]:.12f}")
+    print(f"ratio NeuralNet (fast) / MLPClassifier:     {fast_median / theirs_median:.3f}")
+    print(f"ratio NeuralNet (readable) / MLPClassifier: {readable_median / theirs_median:.3f}")
+    print(f"largest loss-curve difference, fast vs MLPClassifier: "
+          f"{np.max(np.abs(np.asarray(net.cost_history_) - np.asarray(started.loss_curve_))):.2e}; "
+          f"fast vs readable: {np.max(np.abs(np.subtract(net.cost_history_, slow_net.cost_history_))):.2e}")
+
+
+def time_fit(net, X, y):
+    """Seconds taken by net.fit(X, y)."""
+    t0 = time.perf_counter()
+    net.fit(X, y)
+    return time.perf_counter() - t0
 
 
 if __name__ == "__main__":

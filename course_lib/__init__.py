@@ -8,7 +8,10 @@ Conventions, pinned once here and followed by every module, notebook and grader:
   scikit-learn-style estimator ``NeuralNet`` and the data loaders take or return y of shape (m,).
 * Weights follow the seed article's notation, for any number of layers L:
   ``params = {"theta_1": (n0, n1), "b1": (n1,), "theta_2": (n1, n2), "b2": (n2,), ...}``;
-  gradients use the same shapes under ``dtheta_1, db1, ...``.
+  gradients use the same shapes under ``dtheta_1, db1, ...``. In formulas, ``theta_l`` is written
+  Theta^[l] (square brackets: the layer), an (n_{l-1}, n_l) matrix, and a layer computes
+  Z^[l] = A^[l-1] Theta^[l] + b^[l] with A^[0] = X. (The first seed article's Theta^(j) is a different object:
+  an s_{j+1} x (s_j + 1) matrix with the bias folded in as a first column, acting on column vectors.)
 * Costs are the MEAN over the batch, so the 1/m appears once, in the gradient of the loss; dense layers
   SUM over the batch. (The seed article sums, so its learning rate 0.001 on 455 samples is 0.455 here.)
 * Label 1 = benign, 0 = malignant (the article's B -> 1, M -> 0).
@@ -17,8 +20,9 @@ Conventions, pinned once here and followed by every module, notebook and grader:
 * Functions are pure: they return new arrays and never modify their inputs. Public functions raise
   ValueError / TypeError naming the offending shape or value.
 
-Modules: activations, losses, initializers, network, model (NeuralNet), gradcheck, symmetry, matmul,
-relu_mse, sklearn_bridge, data.
+Modules: activations, losses, initializers, network, model (NeuralNet and its readable training loop),
+fast_training (the speed-tuned loop NeuralNet.fit runs by default), gradcheck, symmetry, matmul, relu_mse,
+sklearn_bridge, data.
 """
 
 import importlib

@@ -3,6 +3,11 @@
 It initialises the weights, back-propagates, and records the cost of every epoch, which the article's
 printed ``fit`` does not. ``__init__`` only stores its arguments; ``fit`` validates them and learns; learned
 attributes end in an underscore.
+
+The training itself is ``gradient_descent`` below: for every batch, forward_propagation, binary_cross_entropy,
+backward_propagation, update_params. By default ``fit`` runs ``course_lib.fast_training.fast_gradient_descent``
+instead, the same computation arranged for speed (tested equal to 1e-12); ``training_loop="readable"`` runs the
+loop below.
 """
 
 from itertools import pairwise
@@ -19,9 +24,10 @@ from course_lib._validation import (
     check_params,
     check_positive_float,
 )
+from course_lib.fast_training import fast_gradient_descent
 from course_lib.initializers import INITIALIZERS, init_params
-from course_lib.losses import _binary_cross_entropy_labels
-from course_lib.network import _forward
+from course_lib.losses import binary_cross_entropy
+from course_lib.network import _forward, backward_propagation, forward_propagation, update_params
 
 
 def _check_labels(y, m):
@@ -39,91 +45,44 @@ def _check_labels(y, m):
     return y.reshape(-1, 1)
 
 
-def _sigmoid_inplace(Z):
-    # The same arithmetic as activations.sigmoid, overwriting Z (the caller holds np.errstate(over="ignore")).
-    np.negative(Z, out=Z)
-    np.exp(Z, out=Z)
-    Z += 1.0
-    return np.reciprocal(Z, out=Z)
+def gradient_descent(X, Y, params, learning_rate, iterations, batch_size, rng):
+    """The training loop, written with the course's own functions: forward, cost, backward, update.
 
-
-def _gradient_descent(X, Y, params, learning_rate, iterations, batch_size, rng):
-    """The training loop of ``NeuralNet.fit``: the arithmetic of forward_propagation, binary_cross_entropy,
-    backward_propagation and update_params, arranged for speed.
-
-    Inputs are trusted (fit has validated them). Two arrangements make it fast; the results agree with the
-    public functions and with scikit-learn to rounding (the tests compare them to 1e-12 and 1e-10):
-
-    * Each layer's weights live in one "augmented" array W_l = [theta_l; bl] of shape (n_{l-1} + 1, n_l),
-      the bias being the weight of a constant input 1 (the article's bias unit x0). For the first layer, X
-      gets that column of ones once, so X1 @ W_1 adds the bias and X1.T @ dZ_1 yields db1 inside the matrix
-      products; deeper layers use the slices W_l[:-1] and W_l[-1]. The update is then one in-place step per
-      layer on arrays that fit owns.
-    * Intermediate arrays are overwritten in place where nothing else refers to them, and the overflow of
-      exp in the sigmoid (harmless, see activations.sigmoid) is silenced once around the whole loop.
+    Parameters
+    ----------
+    X : ndarray of shape (m, n0)
+    Y : ndarray of shape (m, 1)
+        0/1 labels as floats.
+    params : dict
+        The initial theta_l (n_{l-1}, n_l) and bl (n_l,); not modified.
+    learning_rate : float
+    iterations : int
+        The number of epochs.
+    batch_size : int
+        Rows per update; m trains full batch.
+    rng : numpy.random.Generator
+        Shuffles the rows at the start of every epoch when batch_size < m (unused for full batch).
 
     Returns
     -------
-    params : dict of theta_l, bl
-    history : list of float, the mean cost of each epoch (batch costs weighted by batch size)
+    params : dict
+        The learned theta_l and bl.
+    history : list of float
+        For each epoch, the mean cost over its batches (each weighted by its number of rows), every batch cost
+        computed in the forward pass just before that batch's update.
     """
     m = X.shape[0]
-    L = len(params) // 2
-    X1 = np.hstack([X, np.ones((m, 1))])
-    W = [np.vstack([params[f"theta_{l}"], params[f"b{l}"]]) for l in range(1, L + 1)]
-    is_one = Y == 1.0
     history = []
-
-    def step(X1, X1T, Y, is_one):
-        # forward: A[l] is the activation of layer l (A[0] would be X; the first layer reads X1 instead)
-        n = X1.shape[0]
-        A = [None]
-        Z = X1 @ W[0]
-        for l in range(1, L):
-            A.append(_sigmoid_inplace(Z))
-            Z = A[l] @ W[l][:-1]
-            Z += W[l][-1]
-        h = _sigmoid_inplace(Z)
-        cost = _binary_cross_entropy_labels(is_one, h)
-        # backward: dJ/dZ_L = (h - Y) / n, then back through the layers
-        dZ = h - Y
-        dZ /= n
-        for l in range(L - 1, 0, -1):
-            dW = np.empty_like(W[l])
-            np.matmul(A[l].T, dZ, out=dW[:-1])
-            dZ.sum(axis=0, out=dW[-1])  # not ones @ dZ, which would break exact symmetry (see network.py)
-            dA = np.dot(dZ, W[l][:-1].T)  # np.dot: BLAS also for the (n, 1) @ (1, k) outer product
-            dA *= A[l]
-            dA *= 1.0 - A[l]  # sigmoid'(Z) = A (1 - A)
-            dW *= learning_rate
-            W[l] -= dW  # layer l's gradient is complete, and dA was computed from the old weights
-            dZ = dA
-        dW = X1T @ dZ
-        dW *= learning_rate
-        W[0] -= dW
-        return cost
-
-    with np.errstate(over="ignore"):
-        if batch_size == m:
-            X1T = np.ascontiguousarray(X1.T)  # X1.T @ dZ is faster with a contiguous transpose
-            for _ in range(iterations):
-                history.append(step(X1, X1T, Y, is_one))
-        else:
-            for _ in range(iterations):
-                order = rng.permutation(m)
-                epoch_cost = 0.0
-                for start in range(0, m, batch_size):
-                    rows = order[start:start + batch_size]
-                    X1_batch = X1[rows]
-                    epoch_cost += step(X1_batch, X1_batch.T, Y[rows], is_one[rows]) * len(rows)
-                history.append(epoch_cost / m)
-
-    if not all(np.isfinite(W_l).all() for W_l in W):
-        raise ValueError(f"training diverged (non-finite weights); try a smaller learning_rate than {learning_rate}")
-    params = {}
-    for l, W_l in enumerate(W, start=1):
-        params[f"theta_{l}"] = W_l[:-1].copy()
-        params[f"b{l}"] = W_l[-1].copy()
+    for _ in range(iterations):
+        order = np.arange(m) if batch_size == m else rng.permutation(m)
+        epoch_cost = 0.0
+        for start in range(0, m, batch_size):
+            rows = order[start:start + batch_size]
+            h, cache = forward_propagation(X[rows], params)
+            epoch_cost += binary_cross_entropy(Y[rows], h) * len(rows)
+            grads = backward_propagation(X[rows], Y[rows], params, cache)
+            params = update_params(params, grads, learning_rate)
+        history.append(epoch_cost / m)
     return params, history
 
 
@@ -152,6 +111,9 @@ class NeuralNet(ClassifierMixin, BaseEstimator):
     seed : int, numpy.random.Generator or None, default=0
         Source of all randomness: the initial weights are drawn first, then the mini-batch shuffles.
         ``fit(X, y)`` with init="normal" and seed=s starts from ``init_params(layers, "normal", s)``.
+    training_loop : {"fast", "readable"}, default="fast"
+        Which implementation of the same gradient descent ``fit`` runs: ``fast_gradient_descent`` (default)
+        or the readable ``gradient_descent``. Both give the same weights and costs to rounding (1e-12).
 
     Attributes
     ----------
@@ -169,13 +131,14 @@ class NeuralNet(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, layers=(30, 14, 1), learning_rate=0.5, iterations=100, batch_size=None, init="normal",
-                 seed=0):
+                 seed=0, training_loop="fast"):
         self.layers = layers
         self.learning_rate = learning_rate
         self.iterations = iterations
         self.batch_size = batch_size
         self.init = init
         self.seed = seed
+        self.training_loop = training_loop
 
     # ------------------------------------------------------------------------------------------------------
     def _initial_params(self, layers, rng):
@@ -189,6 +152,14 @@ class NeuralNet(ClassifierMixin, BaseEstimator):
         if not isinstance(self.init, str) or self.init not in INITIALIZERS:
             raise ValueError(f"unknown init {self.init!r}; choose one of {sorted(INITIALIZERS)} or pass a params dict")
         return init_params(layers, self.init, rng)
+
+    def _training_function(self):
+        # Looked up when fit runs (not stored in a table at import), so that a test can patch either function.
+        if self.training_loop == "fast":
+            return fast_gradient_descent
+        if self.training_loop == "readable":
+            return gradient_descent
+        raise ValueError(f"unknown training_loop {self.training_loop!r}; choose 'fast' or 'readable'")
 
     def fit(self, X, y):
         """Train the network on X, y.
@@ -208,7 +179,8 @@ class NeuralNet(ClassifierMixin, BaseEstimator):
         ------
         ValueError
             If X is not 2-D or has NaN/inf, y is not 0/1 or has the wrong length, layers does not start with
-            X's number of columns or does not end with 1, or a hyperparameter is out of range.
+            X's number of columns or does not end with 1, a hyperparameter is out of range, or training
+            diverged to infinite weights.
         """
         X = as_float_array(X, "X", ndim=2)
         m, n_features = X.shape
@@ -224,10 +196,13 @@ class NeuralNet(ClassifierMixin, BaseEstimator):
         learning_rate = check_positive_float(self.learning_rate, "learning_rate")
         iterations = check_int(self.iterations, "iterations", 1)
         batch_size = m if self.batch_size is None else min(check_int(self.batch_size, "batch_size", 1), m)
+        train = self._training_function()
         rng = as_rng(self.seed, "seed")
         params = self._initial_params(layers, rng)
 
-        params, history = _gradient_descent(X, Y, params, learning_rate, iterations, batch_size, rng)
+        params, history = train(X, Y, params, learning_rate, iterations, batch_size, rng)
+        if not all(np.isfinite(value).all() for value in params.values()):
+            raise ValueError(f"training diverged (non-finite weights); try a smaller learning_rate than {learning_rate}")
 
         self.params_ = params
         self.cost_history_ = history

@@ -8,9 +8,9 @@ Conventions: X has shape (m, n0), one sample per row; Y has shape (m, 1); the co
 cross-entropy over the batch, so the 1/m appears once, in dZ_L = (h - Y) / m, and the dense layers SUM over
 the batch.
 
-Each public function validates its inputs and then calls a private core (``_forward``, ``_backward``, ...)
-that trusts them; ``NeuralNet.fit`` calls the cores directly so that the training loop does not re-check
-the same arrays every epoch.
+Each public function validates its inputs and then calls a private core (``_forward``, ``_backward``,
+``_dense_backward``, ...) that trusts them. ``backward_propagation`` is a loop over the layers that calls the
+core of ``dense_backward`` for each one and the sigmoid's derivative between them.
 """
 
 import numbers
@@ -30,11 +30,17 @@ def _dense_forward(A_prev, theta, b):
     return Z
 
 
-def _dense_param_grads(dZ, A_prev):
+def _dense_backward(dZ, cache):
+    A_prev, theta = cache
+    # np.dot rather than @: for the (m, 1) @ (1, n) outer product of an output layer, np.dot calls BLAS and is
+    # about three times faster than matmul's own loop.
+    dA_prev = np.dot(dZ, theta.T)
+    dtheta = A_prev.T @ dZ
     # db is dZ.sum(axis=0), not ones @ dZ: the BLAS matrix-vector product sums different columns in different
     # orders, so identical columns (a zero-initialised layer) would come out a few ulps apart and the
     # symmetry lesson would no longer be exact.
-    return A_prev.T @ dZ, dZ.sum(axis=0)
+    db = dZ.sum(axis=0)
+    return dA_prev, dtheta, db
 
 
 def _check_dense(A_prev, theta, b):
@@ -93,8 +99,7 @@ def dense_backward(dZ, cache):
     if dZ.shape != (A_prev.shape[0], theta.shape[1]):
         raise ValueError(f"dZ must have shape {(A_prev.shape[0], theta.shape[1])} to match the cache "
                          f"(A_prev {A_prev.shape}, theta {theta.shape}), got {dZ.shape}")
-    dtheta, db = _dense_param_grads(dZ, A_prev)
-    return dZ @ theta.T, dtheta, db
+    return _dense_backward(dZ, (A_prev, theta))
 
 
 def _sigmoid_backward(dA, A):
@@ -200,11 +205,9 @@ def _backward(X, Y, params, cache, L):
     grads = {}
     for l in range(L, 0, -1):
         A_prev = cache[f"A{l - 1}"] if l > 1 else X
-        grads[f"dtheta_{l}"], grads[f"db{l}"] = _dense_param_grads(dZ, A_prev)
-        if l > 1:  # the input layer needs no dA_prev
-            # np.dot rather than @: for the (m, 1) @ (1, n) outer product of the output layer, np.dot calls
-            # BLAS and is about three times faster than matmul's own loop
-            dZ = _sigmoid_backward(np.dot(dZ, params[f"theta_{l}"].T), A_prev)
+        dA_prev, grads[f"dtheta_{l}"], grads[f"db{l}"] = _dense_backward(dZ, (A_prev, params[f"theta_{l}"]))
+        if l > 1:  # below layer 1 is the input X, which has no activation to go back through
+            dZ = _sigmoid_backward(dA_prev, A_prev)
     return grads
 
 

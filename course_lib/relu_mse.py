@@ -1,15 +1,18 @@
 """The second seed article's regression network: [784, 50, 1] with a ReLU hidden layer and MSE loss.
 
 Pure functions in the cs231n style; ``relu`` and ``mse`` come from ``course_lib.activations`` and
-``course_lib.losses``. Shapes: X (m, 784), y (m, 1) (a COLUMN: the article's squeeze/unsqueeze dance is what
-the column avoids), theta_1 (784, 50), b1 (50,), theta_2 (50, 1), b2 (1,). The loss is the MEAN squared
-error; the linear layers' gradients are SUMS over the batch, the 1/m lives in ``mse_backward``.
+``course_lib.losses``, and the linear layer is the sigmoid network's own ``dense_forward`` / ``dense_backward``
+pair (the notebook's exercise passes A_prev and theta explicitly instead of a cache).
+
+Shapes: X (m, 784), y (m, 1) (a COLUMN: the article's squeeze/unsqueeze dance is what the column avoids),
+theta_1 (784, 50), b1 (50,), theta_2 (50, 1), b2 (1,). The loss is the MEAN squared error; the linear layers'
+gradients are SUMS over the batch, the 1/m lives in ``mse_backward``.
 """
 
 from course_lib._validation import as_float_array, check_column, check_params, n_layers
 from course_lib.activations import relu
 from course_lib.losses import mse, mse_backward
-from course_lib.network import dense_forward
+from course_lib.network import dense_backward, dense_forward
 
 
 def linear_forward(A_prev, theta, b):
@@ -30,7 +33,7 @@ def linear_forward(A_prev, theta, b):
 
 
 def linear_backward(dZ, A_prev, theta):
-    """Backward pass of ``linear_forward``.
+    """Backward pass of ``linear_forward``: ``course_lib.network.dense_backward`` with its cache spelt out.
 
     Parameters
     ----------
@@ -49,16 +52,7 @@ def linear_backward(dZ, A_prev, theta):
     db : ndarray of shape (n_out,)
         dZ summed over the batch
     """
-    dZ = as_float_array(dZ, "dZ", ndim=2)
-    A_prev = as_float_array(A_prev, "A_prev", ndim=2)
-    theta = as_float_array(theta, "theta", ndim=2)
-    if A_prev.shape[1] != theta.shape[0]:
-        raise ValueError(f"A_prev has shape {A_prev.shape} but theta has shape {theta.shape}: "
-                         f"A_prev.shape[1] must equal theta.shape[0]")
-    if dZ.shape != (A_prev.shape[0], theta.shape[1]):
-        raise ValueError(f"dZ must have shape {(A_prev.shape[0], theta.shape[1])} to match A_prev {A_prev.shape} "
-                         f"and theta {theta.shape}, got {dZ.shape}")
-    return dZ @ theta.T, A_prev.T @ dZ, dZ.sum(axis=0)
+    return dense_backward(dZ, (A_prev, theta))
 
 
 def relu_backward(dA, Z):

@@ -27,7 +27,8 @@ def grade_notebook(path: Path, student_id: str, assignment: str, config: Any) ->
     return NotebookGrade(
         notebook=path.stem,
         rows=tuple(ExerciseRow(exercise=r.exercise, score=float(r.score), max_score=float(r.max_score),
-                               status=r.status, message=r.message, hint=r.hint) for r in graded.rows),
+                               status=r.status, message=r.message, hint=r.hint,
+                               misconception=r.misconception) for r in graded.rows),
         notes=tuple(graded.notes),
         detail=graded.to_json(),
     )
@@ -73,7 +74,8 @@ def _sandbox_results(results: Sequence[SubmissionResult]) -> list:
             submission = grading.Submission(result.student_id, result.assignment, nb.notebook,
                                             Path(f"{nb.notebook}.ipynb"))
             rows = tuple(grading.GradeRow(result.student_id, result.assignment, nb.notebook, r.exercise, r.score,
-                                          r.max_score, r.status, r.message, r.hint) for r in nb.rows)
+                                          r.max_score, r.status, r.message, r.hint, r.misconception)
+                         for r in nb.rows)
             rebuilt.append(grading.SubmissionResult(submission, rows, notes=nb.notes, seconds=result.seconds,
                                                     key=result.key))
     return rebuilt

@@ -124,6 +124,7 @@ def grade_directory(
     """
     from . import nbgrader_io
     from ._sandbox_adapter import expected_notebooks, hide, prepare_config, write_reports
+    from .class_report import write_grader_errors
     from .gradescope import write_results_json
 
     submitted_dir, out_dir = Path(submitted_dir), Path(out_dir)
@@ -139,6 +140,9 @@ def grade_directory(
         course_id = course.course_id if course else course_id
     elif course is not None:
         db_url, course_id = course.db_url, course.course_id
+    late_config = (course.config, course.root) if course is not None else (None, None)
+    if db_url is not None:  # a late-penalty plugin the course names but that cannot load fails before grading
+        nbgrader_io.late_penalty_assigner(*late_config)
     if db_url is not None and autograded_dir is None:
         autograded_dir = course.folder("autograded") if course else out_dir / "autograded"
     if db_url is not None:  # learner code must not see (let alone write) the gradebook or others' feedback
@@ -167,10 +171,11 @@ def grade_directory(
     results = [r for r in (store.load(s, a) for s, a in found) if r is not None]
     run = GradeRun(results=results, reused=reused, report=report)
     run.outputs.extend(write_reports(results, out_dir))
+    run.outputs.extend(p for p in [write_grader_errors(out_dir, report.errors)] if p is not None)  # for `report`
     if db_url is not None:
         source_dir = getattr(config, "source_dir", None)
         nbgrader_io.write_gradebook(results, db_url, course_id=course_id, source_dir=source_dir,
-                                    submitted_dir=submitted_dir)
+                                    submitted_dir=submitted_dir, config=late_config[0], course_root=late_config[1])
         for result in results:
             run.outputs.append(nbgrader_io.write_autograded(result, submitted_dir, autograded_dir, source_dir))
     if gradescope:
@@ -207,13 +212,23 @@ def summary_table(run: GradeRun, total: int | None = None) -> str:
     rows = []
     for name, results in groups:
         statuses = Counter(row.status for r in results for row in r.rows)
-        score = sum(r.score for r in results) / len(results) if results else 0.0
-        maximum = sum(r.max_score for r in results) / len(results) if results else 0.0
-        percent = f" ({100 * score / maximum:.0f}%)" if maximum else ""
-        rows.append([name, str(len(results)), str(sum(statuses.values())), f"{score:.2f}/{maximum:g}{percent}",
+        rows.append([name, str(len(results)), str(sum(statuses.values())), mean_score_cell(results),
                      *(str(statuses.get(s, 0)) for s in STATUSES)])
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     fmt = lambda cells: "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
                                   for i, (c, w) in enumerate(zip(cells, widths)))
     lines += [fmt(header), fmt(["-" * w for w in widths]), *(fmt(r) for r in rows)]
     return "\n".join(lines)
+
+
+def mean_score_cell(results: Sequence[SubmissionResult]) -> str:
+    """"2.50/5 (50%)" when every submission has the same maximum; otherwise (the "all" row across assignments)
+    the points over the maximum points, "35/55 points (64%)": scores out of different maxima are not averaged."""
+    if not results:
+        return "-"
+    maxima = {r.max_score for r in results}
+    points, possible = sum(r.score for r in results), sum(r.max_score for r in results)
+    percent = f" ({100 * points / possible:.0f}%)" if possible else ""
+    if len(maxima) == 1:
+        return f"{points / len(results):.2f}/{maxima.pop():g}{percent}"
+    return f"{points:g}/{possible:g} points{percent}"

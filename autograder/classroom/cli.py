@@ -50,10 +50,15 @@ def _config_from_args(args):
 def run_grade(args) -> int:
     """Exit code: 0 when every submission is graded, 1 when the grader failed on some, 130 when interrupted."""
     from .api import grade_directory
+    from .nbgrader_io import LatePenaltyConfigError
 
-    run = grade_directory(args.submitted_dir, args.out, _config_from_args(args), jobs=args.jobs, force=args.force,
-                          scheduler=args.scheduler, gradebook=args.gradebook, gradescope=args.gradescope,
-                          progress=not args.no_progress and sys.stderr.isatty())
+    try:
+        run = grade_directory(args.submitted_dir, args.out, _config_from_args(args), jobs=args.jobs,
+                              force=args.force, scheduler=args.scheduler, gradebook=args.gradebook,
+                              gradescope=args.gradescope, progress=not args.no_progress and sys.stderr.isatty())
+    except LatePenaltyConfigError as exc:
+        print(f"autograder grade: error: {exc}", file=sys.stderr)
+        return 2
     notes = sorted({n for r in run.results for nb in r.notebooks for n in (nb.detail or {}).get("isolation", ())})
     for note in notes:
         print(f"isolation: {note}")

@@ -12,16 +12,18 @@ can be changed, which is how the tests run it).
 from __future__ import annotations
 
 import json
+import re
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from .records import SubmissionResult
 from .store import atomic_write_text
 
-__all__ = ["RESULTS_PATH", "SUBMISSION_DIR", "results_json", "run_autograder", "write_results_json"]
+__all__ = ["RESULTS_PATH", "SUBMISSION_DIR", "canonical_stem", "late_line", "match_upload", "results_json",
+           "run_autograder", "write_results_json"]
 
 SUBMISSION_DIR = Path("/autograder/submission")
 RESULTS_PATH = Path("/autograder/results/results.json")
@@ -29,39 +31,70 @@ METADATA_NAME = "submission_metadata.json"
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 
 
-def _test_output(row) -> str:
+def _test_output(row, grade=None) -> str:
     parts = [row.message] if row.message else []
     if row.hint:
         parts.append(f"Hint: {row.hint}")
-    if row.status not in ("passed", "failed"):
+    if row.status == "tampered":
+        parts.insert(0, "Status: tampered (the test cell was modified); scored by the grader's own checks and "
+                        "flagged for the instructor's review")
+    elif row.status not in ("passed", "failed"):
         parts.insert(0, f"Status: {row.status}")
+    if grade is not None and grade.manual_score is not None:
+        parts.insert(0, f"Score of record: {_fmt(grade.score)}/{_fmt(grade.max_score)} given by a grader "
+                        f"(automatic score {_fmt(grade.auto_score or 0.0)})")
     return "\n".join(parts)
 
 
+def _fmt(x: float) -> str:
+    return f"{float(x):g}"
+
+
+def late_line(record) -> str:
+    """One line on lateness for a student (empty when on time): when, how late, the penalty and its effect."""
+    if record is None or record.seconds_late <= 0:
+        return ""
+    hours = record.seconds_late / 3600
+    return (f"Late: submitted {record.timestamp}, {hours:.1f} h after the due date; late penalty "
+            f"{_fmt(record.penalty)} point(s): {_fmt(record.raw_score)} - {_fmt(record.penalty)} = "
+            f"{_fmt(record.score)}.")
+
+
 def results_json(result: SubmissionResult, *, visibility: str = "visible",
-                 execution_time: float | None = None) -> dict[str, Any]:
-    """One student x assignment as Gradescope's results.json (one test per exercise, in notebook order)."""
+                 execution_time: float | None = None, record=None) -> dict[str, Any]:
+    """One student x assignment as Gradescope's results.json (one test per exercise, in notebook order).
+
+    record : the gradebook's ``nbgrader_io.ScoreOfRecord`` for this submission, if there is a gradebook: the
+        tests then show the score that counts (a grader's manual score where given, labelled as such) and the
+        top-level score is the final one, after the late penalty. Without it, the automatic scores.
+    A test's status follows its score (full points: passed), so that a tampered exercise whose function is
+    right never shows full points as "failed"; its output says it is flagged for review.
+    """
     if visibility not in VISIBILITIES:
         raise ValueError(f"visibility must be one of {VISIBILITIES}, got {visibility!r}")
     tests = []
+    many = len(result.notebooks) > 1
     for notebook in result.notebooks:
-        many = len(result.notebooks) > 1
         for row in notebook.rows:
+            grade = record.grade(notebook.notebook, row.exercise) if record is not None else None
+            score = grade.score if grade is not None else float(row.score)
+            passed = row.passed or score >= float(row.max_score) > 0
             tests.append({
                 "name": f"{notebook.notebook}: {row.exercise}" if many else row.exercise,
-                "score": float(row.score),
+                "score": float(score),
                 "max_score": float(row.max_score),
-                "status": "passed" if row.passed else "failed",
-                "output": _test_output(row),
+                "status": "passed" if passed else "failed",
+                "output": _test_output(row, grade),
                 "visibility": visibility,
             })
     notes = [note for nb in result.notebooks for note in nb.notes]
-    summary = (f"{result.assignment}: {result.score:g} / {result.max_score:g} points over {len(tests)} "
-               f"exercise(s).")
+    total = record.score if record is not None else float(result.score)
+    summary = f"{result.assignment}: {total:g} / {result.max_score:g} points over {len(tests)} exercise(s)."
+    late = late_line(record)
     return {
-        "score": float(result.score),
+        "score": float(total),
         "execution_time": round(float(result.seconds if execution_time is None else execution_time), 3),
-        "output": "\n".join([summary, *notes]),
+        "output": "\n".join([summary, *([late] if late else []), *notes]),
         "visibility": visibility,
         "stdout_visibility": "hidden",
         "tests": tests,
@@ -87,17 +120,74 @@ def _student_id(submission_dir: Path) -> str:
     return "gradescope"
 
 
-def _match_assignment(notebooks: Sequence[Path], source_dir: Path, assignment: str | None) -> tuple[str, list]:
-    """The assignment whose source notebook names the uploaded notebooks carry (or the one given)."""
+#: what browsers append to a file name that already exists in the downloads folder: " (1)", "(1)", "-1"
+BROWSER_COPY = re.compile(r"^(?P<stem>.+?)(?: ?\((?P<paren>\d+)\)|-(?P<dash>\d+))$")
+
+
+def canonical_stem(stem: str, known: Iterable[str]) -> tuple[str | None, int]:
+    """The source notebook an uploaded file's stem stands for, and its copy number (0 for the exact name).
+
+    ``01_neuron_model (1)`` (Chrome), ``01_neuron_model(1)`` (Firefox) and ``01_neuron_model-1`` stand for
+    ``01_neuron_model`` when that is a known stem and the upload's own name is not; (None, -1) otherwise.
+    """
+    known = set(known)
+    if stem in known:
+        return stem, 0
+    match = BROWSER_COPY.match(stem.strip())
+    if match and match["stem"].strip() in known:
+        return match["stem"].strip(), int(match["paren"] or match["dash"])
+    return None, -1
+
+
+def _choose_uploads(notebooks: Sequence[Path], stems: Iterable[str]) -> dict[str, Path]:
+    """stem -> the uploaded file graded as that source notebook: the exact name, else the latest browser copy."""
+    chosen: dict[str, tuple[int, Path]] = {}
+    for path in notebooks:
+        stem, copy = canonical_stem(path.stem, stems)
+        if stem is None:
+            continue
+        best = chosen.get(stem)
+        if best is None or (copy == 0) or (best[0] != 0 and copy > best[0]):
+            chosen[stem] = (copy, path)
+    return {stem: path for stem, (_, path) in sorted(chosen.items())}
+
+
+def match_upload(notebooks: Sequence[Path], source_dir: Path | None, assignment: str | None
+                 ) -> tuple[str, dict[str, Path], list[str]]:
+    """(assignment, {source stem: uploaded file}, notes) for an upload.
+
+    The assignment is the one given, else the one whose source notebook names the uploads carry (allowing for
+    browser-renamed copies). The instructor's source notebooks of the assignment must exist: without them no
+    test cell could be checked against tampering, so that is an error, never a silent downgrade. With
+    ``assignment`` given and a one-notebook assignment, a single upload under any name is graded as it (noted).
+    """
+    folder = Path(source_dir) if source_dir is not None else None
+    known = {p.stem: p.parent.name for p in folder.glob("*/*.ipynb") if not p.name.startswith(".")} if folder else {}
+    uploaded = ", ".join(nb.name for nb in notebooks) or "none"
     if assignment:
-        return assignment, list(notebooks)
-    known = {p.stem: p.parent.name for p in Path(source_dir).glob("*/*.ipynb")}
-    matched = [nb for nb in notebooks if nb.stem in known]
-    if not matched:
-        names = ", ".join(sorted(known)) or "none"
-        raise ValueError(f"none of the uploaded notebooks ({', '.join(nb.name for nb in notebooks) or 'none'}) "
-                         f"is named like an assignment notebook ({names})")
-    return known[matched[0].stem], [nb for nb in matched if known[nb.stem] == known[matched[0].stem]]
+        stems = sorted(stem for stem, owner in known.items() if owner == assignment)
+        if not stems:
+            raise ValueError(f"there is no source notebook of assignment {assignment!r} in {folder}; the grader "
+                             "needs it to check the test cells for tampering")
+    else:
+        matched = [stem for stem in (canonical_stem(nb.stem, known)[0] for nb in notebooks) if stem]
+        if not matched:
+            names = ", ".join(sorted(known)) or "none"
+            raise ValueError(f"none of the uploaded notebooks ({uploaded}) is named like an assignment notebook "
+                             f"({names})")
+        assignment = known[matched[0]]
+        stems = sorted(stem for stem, owner in known.items() if owner == assignment)
+    chosen = _choose_uploads(notebooks, stems)
+    notes = []
+    if not chosen and len(stems) == 1 and len(notebooks) == 1:
+        chosen = {stems[0]: notebooks[0]}
+    for stem, path in chosen.items():
+        if path.stem != stem:
+            notes.append(f"Graded the upload {path.name} as {stem}.ipynb.")
+    ignored = sorted(nb.name for nb in notebooks if nb not in chosen.values())
+    if ignored:
+        notes.append(f"Not graded (not a notebook of {assignment}, or an older copy): {', '.join(ignored)}.")
+    return assignment, chosen, notes
 
 
 def run_autograder(
@@ -125,16 +215,20 @@ def run_autograder(
     config = config if config is not None else default_config()
     try:
         notebooks = sorted(p for p in submission_dir.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-        name, chosen = _match_assignment(notebooks, Path(config.source_dir), assignment)
-        files = tuple((nb.name, nb.read_bytes()) for nb in chosen)
+        name, chosen, notes = match_upload(notebooks, getattr(config, "source_dir", None), assignment)
+        files = tuple((f"{stem}.ipynb", path.read_bytes()) for stem, path in chosen.items())
         for extra in sorted(submission_dir.iterdir()):
             if extra.is_file() and extra.suffix != ".ipynb":
                 files += ((extra.name, extra.read_bytes()),)
+        expected = tuple(sorted(p.stem for p in (Path(config.source_dir) / name).glob("*.ipynb")
+                                if not p.name.startswith(".")))
         task = SubmissionTask(student_id=student_id or _student_id(submission_dir), assignment=name,
-                              files=files, key="gradescope")
+                              files=files, key="gradescope", expected=expected)
         context = GradingContext(config=config, grade_notebook=grade_notebook or default_grade_notebook())
         result = grade_task(task, context)
         data = results_json(result, visibility=visibility, execution_time=time.monotonic() - started)
+        if notes:
+            data["output"] = "\n".join([data["output"], *notes])
     except Exception as exc:  # noqa: BLE001 - the student must see why, not an empty Gradescope page
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         data = {"score": 0.0, "execution_time": round(time.monotonic() - started, 3),

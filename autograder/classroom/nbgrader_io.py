@@ -10,6 +10,9 @@ nbgrader's own autograder we set ``auto_score`` only, never a manual score a gra
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as dt
+import logging
 import os
 import shutil
 import sys
@@ -23,9 +26,15 @@ from .records import ExerciseRow, SubmissionResult
 
 __all__ = [
     "CourseInfo",
+    "GradeOfRecord",
+    "LatePenaltyConfigError",
+    "ScoreOfRecord",
+    "assign_late_penalty",
     "feedback_output",
     "find_course_dir",
+    "late_penalty_assigner",
     "load_course",
+    "read_scores",
     "write_autograded",
     "write_gradebook",
 ]
@@ -43,10 +52,17 @@ def find_course_dir(start: Path) -> Path | None:
 
 
 class CourseInfo:
-    """The parts of an nbgrader course configuration we need, read by nbgrader's own ``CourseDirectory``."""
+    """The parts of an nbgrader course configuration we need, read by nbgrader's own ``CourseDirectory``.
 
-    def __init__(self, coursedir):
+    ``config`` is the whole traitlets configuration of the course (late-penalty plugin and all), for nbgrader's
+    own classes that we configure exactly as ``nbgrader autograde`` would.
+    """
+
+    def __init__(self, coursedir, config=None):
+        from traitlets.config import Config
+
         self.coursedir = coursedir
+        self.config = config if config is not None else Config()
 
     @property
     def root(self) -> Path:
@@ -78,7 +94,7 @@ def load_course(course_dir: Path) -> CourseInfo:
     coursedir = CourseDirectory(config=config)
     if not (course_dir / CONFIG_NAME).is_file() or "root" not in config.get("CourseDirectory", {}):
         coursedir.root = str(course_dir)
-    return CourseInfo(coursedir)
+    return CourseInfo(coursedir, config)
 
 
 def sqlite_url(path: Path) -> str:
@@ -171,18 +187,24 @@ def write_gradebook(
     course_id: str = "default_course",
     source_dir: Path | None = None,
     submitted_dir: Path | None = None,
+    config=None,
+    course_root: Path | None = None,
 ) -> int:
     """Record every result's scores as nbgrader auto scores; returns the number of grades written.
 
     Students are created when missing (like ``nbgrader autograde --create``). A grade that a grader has
-    overridden by hand keeps its manual score and is flagged for review, exactly as nbgrader does. Notebooks of
-    the assignment that the student did not submit score zero.
+    overridden by hand keeps its manual score and is flagged for review, exactly as nbgrader does; so is a
+    ``tampered`` exercise (its test cell was edited: the instructor decides). Notebooks of the assignment that the
+    student did not submit score zero. Late penalties are then assigned by nbgrader's own ``AssignLatePenalties``
+    with the course's configuration ``config`` (its ``plugin_class`` and that plugin's options), as
+    ``nbgrader autograde`` does; ``course_root`` is put on ``sys.path`` meanwhile, as nbgrader puts its working
+    directory there, so that a plugin module kept next to ``nbgrader_config.py`` is found.
     """
     from nbgrader.api import Gradebook
-    from nbgrader.plugins import LateSubmissionPlugin
 
-    late_plugin = LateSubmissionPlugin()
+    assigner = late_penalty_assigner(config, course_root)  # a wrong plugin name fails before anything is written
     written = 0
+    late = []
     with warnings.catch_warnings(), _alembic_on_path(), Gradebook(db_url, course_id) as gradebook:
         # nbgrader's own add_submission triggers SQLAlchemy autoflush warnings (nbgrader autograde shows them too)
         warnings.filterwarnings("ignore", message=".*not in session.*")
@@ -200,13 +222,169 @@ def write_gradebook(
                 for grade in notebook.grades:
                     row = score_for_grade_cell(grade.name, rows)
                     grade.auto_score = min(float(row.score), float(grade.max_score)) if row else 0.0
-                    grade.needs_manual_grade = grade.manual_score is not None
+                    tampered = row is not None and row.status == "tampered"
+                    grade.needs_manual_grade = grade.manual_score is not None or tampered
                     written += 1
+                notebook.late_submission_penalty = None  # as nbgrader: reset, then assigned below when late
                 if submission.total_seconds_late > 0:
-                    notebook.late_submission_penalty = late_plugin.late_submission_penalty(
-                        result.student_id, notebook.score, submission.total_seconds_late)
+                    late.append((result.student_id, result.assignment, notebook.name))
             gradebook.db.commit()
+    for student_id, assignment, notebook in late:
+        assign_late_penalty(assigner, db_url, student_id, assignment, notebook, course_root)
     return written
+
+
+LOG = logging.getLogger(__name__)
+LOG.addHandler(logging.NullHandler())
+LOG.propagate = False  # nbgrader's plugins log every penalty as a warning; the late columns report them instead
+
+
+@contextlib.contextmanager
+def _importable(folder: Path | None):
+    """``folder`` first on ``sys.path`` for the duration (nbgrader's apps insert their working directory)."""
+    if folder is None:
+        yield
+        return
+    entry = str(Path(folder).resolve())
+    sys.path.insert(0, entry)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError):
+            sys.path.remove(entry)
+
+
+class LatePenaltyConfigError(ValueError):
+    """The course configuration names a late-penalty plugin that cannot be used."""
+
+
+def late_penalty_assigner(config=None, course_root: Path | None = None):
+    """nbgrader's ``AssignLatePenalties`` preprocessor configured by the course, its plugin instantiated.
+
+    The plugin is whatever ``c.AssignLatePenalties.plugin_class`` names (nbgrader's ``LateSubmissionPlugin`` by
+    default, itself configured by ``c.LateSubmissionPlugin.penalty_method``). Raises LatePenaltyConfigError
+    naming the setting when the class cannot be imported or is not an nbgrader plugin.
+    """
+    from nbgrader.preprocessors import AssignLatePenalties
+    from traitlets import TraitError
+    from traitlets.config import Config
+
+    config = config if config is not None else Config()
+    with _importable(course_root):
+        try:
+            assigner = AssignLatePenalties(config=config, log=LOG)
+            assigner.init_plugin()
+        except (TraitError, ImportError, AttributeError) as exc:
+            named = config.get("AssignLatePenalties", {}).get("plugin_class", "?")
+            raise LatePenaltyConfigError(
+                f"nbgrader_config.py sets c.AssignLatePenalties.plugin_class = {named!r}, which cannot be used "
+                f"as nbgrader's late-penalty plugin: {exc}") from exc
+    return assigner
+
+
+def assign_late_penalty(assigner, db_url: str, student_id: str, assignment: str, notebook: str,
+                        course_root: Path | None = None) -> None:
+    """Let nbgrader's ``AssignLatePenalties`` set one submitted notebook's penalty from its score in the gradebook
+    (the plugin decides; nbgrader clamps the penalty to [0, score]), exactly as in ``nbgrader autograde``."""
+    resources = {"nbgrader": {"notebook": notebook, "assignment": assignment, "student": student_id,
+                              "db_url": db_url}}
+    with warnings.catch_warnings(), _alembic_on_path(), _importable(course_root):
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        assigner.preprocess(nbformat.v4.new_notebook(), resources)
+
+
+# --- the score of record, read back from the gradebook -------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class GradeOfRecord:
+    """One graded cell as the gradebook holds it: the automatic score, a grader's manual score if any, and the
+    score that counts (nbgrader's ``Grade.score``: the manual score where given, else the automatic one)."""
+
+    notebook: str
+    grade_id: str
+    auto_score: float | None
+    manual_score: float | None
+    score: float
+    max_score: float
+    needs_manual_grade: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class ScoreOfRecord:
+    """One student x assignment as the gradebook holds it after grading: what every report shows.
+
+    raw_score : sum of the graded cells' scores (manual overrides included); penalty : the late penalty of all
+    notebooks; score : max(0, raw_score - penalty), nbgrader's own formula (``nbgrader export``).
+    timestamp : ISO 8601 (UTC) of the submission, "" when there is none; seconds_late : after the due date.
+    """
+
+    student_id: str
+    assignment: str
+    timestamp: str
+    seconds_late: float
+    raw_score: float
+    penalty: float
+    score: float
+    max_score: float
+    grades: tuple[GradeOfRecord, ...]
+    penalties: tuple[tuple[str, float], ...] = ()  # (notebook, penalty) of each late notebook
+
+    def grade(self, notebook: str, exercise: str) -> GradeOfRecord | None:
+        """The graded cell ``test_<exercise>`` (or ``<exercise>``) of ``notebook``."""
+        for grade in self.grades:
+            if grade.notebook == notebook and grade.grade_id in (f"test_{exercise}", exercise):
+                return grade
+        return None
+
+    def notebook_penalty(self, notebook: str) -> float:
+        return dict(self.penalties).get(notebook, 0.0)
+
+    @property
+    def manual_overrides(self) -> tuple[GradeOfRecord, ...]:
+        return tuple(g for g in self.grades if g.manual_score is not None)
+
+
+def _iso(timestamp) -> str:
+    if timestamp is None:
+        return ""
+    if timestamp.tzinfo is None:
+        timestamp = timestamp.replace(tzinfo=dt.timezone.utc)  # nbgrader stores naive UTC
+    return timestamp.isoformat(timespec="seconds")
+
+
+def read_scores(db_url: str, keys: Iterable[tuple[str, str]], *, course_id: str = "default_course"
+                ) -> dict[tuple[str, str], ScoreOfRecord]:
+    """The score of record of every (student_id, assignment) in ``keys`` found in the gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    records = {}
+    with warnings.catch_warnings(), _alembic_on_path(), Gradebook(db_url, course_id) as gradebook:
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        for student_id, assignment in keys:
+            try:
+                submission = gradebook.find_submission(assignment, student_id)
+            except MissingEntry:
+                continue
+            grades, penalties = [], []
+            for notebook in submission.notebooks:
+                if notebook.late_submission_penalty:
+                    penalties.append((notebook.name, float(notebook.late_submission_penalty)))
+                for grade in notebook.grades:
+                    grades.append(GradeOfRecord(
+                        notebook=notebook.name, grade_id=grade.name,
+                        auto_score=None if grade.auto_score is None else float(grade.auto_score),
+                        manual_score=None if grade.manual_score is None else float(grade.manual_score),
+                        score=float(grade.score or 0.0), max_score=float(grade.max_score or 0.0),
+                        needs_manual_grade=bool(grade.needs_manual_grade)))
+            raw = float(submission.score or 0.0)
+            penalty = float(submission.late_submission_penalty or 0.0)
+            records[(student_id, assignment)] = ScoreOfRecord(
+                student_id=student_id, assignment=assignment, timestamp=_iso(submission.timestamp),
+                seconds_late=float(submission.total_seconds_late or 0.0), raw_score=raw, penalty=penalty,
+                score=max(0.0, raw - penalty), max_score=float(submission.max_score or 0.0),
+                grades=tuple(grades), penalties=tuple(penalties))
+    return records
 
 
 # --- the autograded/ tree -----------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ class ExerciseRow:
     status: str  # passed, failed, error, timeout, memory, missing, tampered
     message: str = ""
     hint: str = ""
+    misconception: str = ""  # id of the known-wrong variant the answer matched ("" when none)
 
     @property
     def passed(self) -> bool:

@@ -9,29 +9,37 @@ What a class receives, and all it needs to work through the course and check its
       checker/                        an installable package ``autograder`` holding ONLY the public runtime
       wheels/<checker>.whl            the same, built, so that it installs offline
 
-The checker is the engine's public half: the modules that ``autograder/__init__.py`` and ``autograder.public``
-import (found by reading their imports, so a module the engine adds is picked up) and ``public_data/``. It never
-contains the answer key (course_lib) or any instructor module (exercises, registry, hidden tests, sandbox,
-classroom, publicgen, api, cli): ``public_modules`` refuses to build a bundle where a public module imports one
-at import time.
+The checker is the engine's public half: the modules that ``autograder/__init__.py``, ``autograder.public`` and
+``autograder.learner_cli`` import (found by reading their imports, so a module the engine adds is picked up) and
+``public_data/``, with a console script ``autograder`` whose only subcommand is ``check`` (``autograder check
+NOTEBOOK`` runs the public checks of a whole notebook). It never contains the answer key (course_lib) or any
+instructor module (exercises, registry, hidden tests, sandbox, classroom, publicgen, cli): ``public_modules``
+refuses to build a bundle where a public module imports one at import time.
 """
 
 from __future__ import annotations
 
 import ast
 import dataclasses
+import json
 import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["CHECKER_NAME", "INSTRUCTOR_MODULES", "ReleaseReport", "build_release", "public_modules"]
+__all__ = ["CHECKER_NAME", "CONSOLE_SCRIPT", "INSTRUCTOR_MODULES", "ReleaseReport", "build_release", "public_modules"]
 
 #: Top-level names under ``autograder`` that belong to the instructor and never ship to learners.
-INSTRUCTOR_MODULES = ("exercises", "registry", "hidden", "publicgen", "api", "cli", "sandbox", "classroom")
-#: Where the learner-facing closure starts.
-ENTRY_MODULES = ("__init__", "public")
+INSTRUCTOR_MODULES = ("exercises", "registry", "hidden", "publicgen", "cli", "sandbox", "classroom")
+#: Where the learner-facing closure starts: the notebook API and the learner's command line (``autograder
+#: check``, which needs ``api``'s public-case path).
+ENTRY_MODULES = ("__init__", "public", "learner_cli")
+#: The bundle's console script: ``autograder check NOTEBOOK`` without the answer key.
+CONSOLE_SCRIPT = "autograder = autograder.learner_cli:main"
+#: What the checker needs besides the standard library (the notebooks themselves need more: see the README).
+CHECKER_DEPENDENCIES = ("numpy>=1.26", "pandas>=2.1", "scikit-learn>=1.4", "nbformat>=5.9", "nbclient>=0.10",
+                        "ipykernel>=6.29")
 CHECKER_NAME = "nn-course-checker"
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".DS_Store")
 
@@ -172,7 +180,9 @@ def _write_checker(package_dir: Path, modules: Sequence[str], checker: Path, ver
         f'version = "{version}"\n'
         'description = "Public checks for the course neural networks from scratch in NumPy (no answer key)"\n'
         'requires-python = ">=3.10"\n'
-        'dependencies = ["numpy>=1.26", "pandas>=2.1", "scikit-learn>=1.4"]\n\n'
+        f"dependencies = {json.dumps(list(CHECKER_DEPENDENCIES))}\n\n"
+        "[project.scripts]\n"
+        f'{CONSOLE_SCRIPT.split(" = ")[0]} = "{CONSOLE_SCRIPT.split(" = ")[1]}"\n\n'
         "[tool.setuptools]\n"
         'packages = ["autograder"]\n\n'
         "[tool.setuptools.package-data]\n"
@@ -203,13 +213,13 @@ def _build_wheel(checker: Path, wheels: Path, version: str) -> Path:
     path = wheels / f"{dist}-{version}-py3-none-any.whl"
     metadata = (f"Metadata-Version: 2.1\nName: {CHECKER_NAME}\nVersion: {version}\n"
                 "Summary: Public checks for the course neural networks from scratch in NumPy (no answer key)\n"
-                "Requires-Python: >=3.10\nRequires-Dist: numpy>=1.26\nRequires-Dist: pandas>=2.1\n"
-                "Requires-Dist: scikit-learn>=1.4\n")
+                "Requires-Python: >=3.10\n" + "".join(f"Requires-Dist: {d}\n" for d in CHECKER_DEPENDENCIES))
     wheel_file = "Wheel-Version: 1.0\nGenerator: autograder-release\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     entries = [(f.relative_to(checker).as_posix(), f.read_bytes())
                for f in sorted((checker / "autograder").rglob("*")) if f.is_file()]
     entries += [(f"{info}/METADATA", metadata.encode()), (f"{info}/WHEEL", wheel_file.encode()),
-                (f"{info}/top_level.txt", b"autograder\n")]
+                (f"{info}/top_level.txt", b"autograder\n"),
+                (f"{info}/entry_points.txt", f"[console_scripts]\n{CONSOLE_SCRIPT}\n".encode())]
     record = []
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, content in entries:
@@ -241,7 +251,9 @@ python3 -m venv .venv
 
 Each folder in `notebooks/` is one lesson: {assignments}.
 Write your code where it says `# YOUR CODE HERE`, then run the cell below it: `check(name)` tells you
-whether your function is right, and if not, what differs and what the usual mistake behind it is. The checks you
+whether your function is right, and if not, what differs and what the usual mistake behind it is. From a
+terminal, `.venv/bin/autograder check notebooks/<lesson>/<lesson>.ipynb` runs the notebook and checks every
+exercise in it (a table of scores). The checks you
 see run on fixed examples; your instructor grades with more (hidden) examples, so a function that is right in
 general passes both.
 

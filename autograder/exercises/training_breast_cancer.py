@@ -235,21 +235,21 @@ def __getattr__(name):
 
     class AscentNet(base):
         def fit(self, X, y):
-            original = model._gradient_descent
+            original = model.fast_gradient_descent
 
             def ascent(X, Y, params, learning_rate, *args, **kwargs):
                 return original(X, Y, params, -learning_rate, *args, **kwargs)
-            with mock.patch.object(model, "_gradient_descent", ascent):
+            with mock.patch.object(model, "fast_gradient_descent", ascent):
                 return super().fit(X, y)
 
     class SummedNet(base):
         def fit(self, X, y):
-            original = model._gradient_descent
+            original = model.fast_gradient_descent
             m = len(X)
 
             def summed(X, Y, params, learning_rate, *args, **kwargs):
                 return original(X, Y, params, learning_rate * m, *args, **kwargs)
-            with mock.patch.object(model, "_gradient_descent", summed):
+            with mock.patch.object(model, "fast_gradient_descent", summed):
                 return super().fit(X, y)
 
     class PercentNet(base):

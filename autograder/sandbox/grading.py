@@ -49,11 +49,14 @@ from autograder.results import Case, Result, combine
 from . import isolation
 from .channel import read_response
 from .config import SandboxConfig
-from .judging import ExerciseHandle, Provider, case_seed, registry_provider
+from .judging import ExerciseHandle, Provider, case_seed, misconception_id, registry_provider
 from .notebook import SourceNotebook, UnreadableNotebook, load_source, plan_cells, read_submission
 from .runner import prepare_warm_start, run_job
 
-CSV_COLUMNS = ("student_id", "assignment", "notebook", "exercise", "score", "max_score", "status", "message")
+#: hint: the misconception hint shown to the learner; misconception: the id (mutant name) of the known-wrong
+#: variant the answer matched ("" when none did); both empty for a passed exercise.
+CSV_COLUMNS = ("student_id", "assignment", "notebook", "exercise", "score", "max_score", "status", "message",
+               "hint", "misconception")
 FORMAT_VERSION = 1
 
 
@@ -76,6 +79,7 @@ class GradeRow:
     status: str
     message: str
     hint: str = ""
+    misconception: str = ""  # id of the known-wrong variant (mutant) the answer matched, if any
 
     def csv_row(self) -> dict:
         return {k: getattr(self, k) for k in CSV_COLUMNS}
@@ -338,7 +342,8 @@ def _safe_name(name: str) -> str:
 def _judge_exercise(sub: Submission, name: str, pts: float, handle: ExerciseHandle, cases: list[Case],
                     observations, cell_status: str | None) -> GradeRow:
     def row(status, message, score=0.0, hint=""):
-        return GradeRow(sub.student_id, sub.assignment, sub.notebook, name, score, pts, status, message, hint)
+        return GradeRow(sub.student_id, sub.assignment, sub.notebook, name, score, pts, status, message, hint,
+                        misconception_id(handle, hint))
 
     if observations is None:
         return row("error", f"`{name}` was not checked (the worker returned no answer for it)")

@@ -49,6 +49,18 @@ class _RegistryHandle:
         return self.spec.judge(case, observation)
 
 
+def misconception_id(handle: ExerciseHandle, hint: str) -> str:
+    """The name of the exercise's known-wrong variant (mutant) whose hint the verdict shows, else "".
+
+    The engine's verdict carries the winning mutant's hint (``autograder.results.combine``); mutant hints are
+    unique within an exercise, so the hint names the mutant. A judge's own hint (no mutant) gives "".
+    """
+    spec = getattr(handle, "spec", None)
+    if not hint or spec is None:
+        return ""
+    return next((mutant.name for mutant in getattr(spec, "mutants", ()) if mutant.hint == hint), "")
+
+
 def registry_provider(assignment: str) -> Mapping[str, ExerciseHandle]:
     """Exercises of ``assignment`` from ``autograder.registry`` (instructor side)."""
     from autograder import registry

@@ -11,6 +11,7 @@ import nbformat
 import pytest
 
 from autograder import api
+from autograder.public import CheckFailed
 
 SETUP = "import numpy as np\nfrom autograder import check\n"
 GOOD = {
@@ -138,5 +139,8 @@ def test_check_in_a_kernel_renders_html_and_fails_the_cell_without_stderr(tmp_pa
     assert not [o for o in sig_out if o.output_type == "error"]
     # the report is displayed once: no second copy as the cell's Out[] value
     assert [o.output_type for o in sig_out] == ["display_data"]
-    assert [o.ename for o in mse_out if o.output_type == "error"] == ["AssertionError"]
+    errors = [o for o in mse_out if o.output_type == "error"]
+    assert [o.ename for o in errors] == ["CheckFailed"] and issubclass(CheckFailed, AssertionError)
+    # the report is printed once: the error adds one line, not the report again with a traceback
+    assert errors[0].traceback == ["AssertionError: mse: FAILED (0/1) (the report above says why)"]
     assert "MEAN" in mse_out[0].data["text/html"]

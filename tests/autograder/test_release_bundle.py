@@ -168,3 +168,31 @@ def test_released_notebook_passes_when_right_and_hints_when_wrong(bundle, env_py
     for run in runs.values():
         last = "".join(o.get("text", "") for o in run.cells[-1].outputs)
         assert "COURSE_LIB None" in last and str(env_python.parents[1]) in last
+
+
+@needs_public_data
+def test_the_bundle_has_the_learners_command_line_without_the_answer_key(bundle, env_python, tmp_path):
+    """`autograder check NOTEBOOK` from the installed wheel's console script, in the fresh environment."""
+    released = bundle / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    source = REPO / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    command = env_python.parent / "autograder"
+    assert command.is_file()
+    help_text = subprocess.run([str(command), "--help"], check=True, capture_output=True, text=True).stdout
+    assert "{check}" in help_text  # no instructor subcommand (grade, release, report, ...)
+
+    wrong_sigmoid = "import numpy as np\n\ndef sigmoid(z):\n    return 1.0 / (1.0 + np.exp(z))\n"
+    path = released.parent / "cli-wrong.ipynb"
+    nbformat.write(_solved(released, source, {"sigmoid": wrong_sigmoid}), path)
+    env = {"PATH": f"{env_python.parent}:/usr/bin:/bin", "HOME": str(tmp_path),
+           "JUPYTER_PATH": str(env_python.parents[1] / "share" / "jupyter")}
+    done = subprocess.run([str(command), "check", str(path), "--json"], capture_output=True, text=True,
+                          timeout=600, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = {r["exercise"]: r for r in json.loads(done.stdout)}
+    assert set(results) == {"sigmoid", "neuron_output", "count_quadratic_terms"}
+    assert not results["sigmoid"]["passed"] and results["count_quadratic_terms"]["passed"]
+    assert results["count_quadratic_terms"]["score"] == results["count_quadratic_terms"]["max_score"] > 0
+
+    hidden = subprocess.run([str(command), "check", str(path), "--hidden"], capture_output=True, text=True,
+                            timeout=600, cwd=tmp_path, env=env)
+    assert "hidden checks are not available here" in hidden.stdout and "Traceback" not in hidden.stderr

@@ -41,24 +41,63 @@ def reference_training(X, y, params, learning_rate, iterations, batch_size=None,
     return params, history
 
 
+@pytest.mark.parametrize("training_loop", ["fast", "readable"])
 @pytest.mark.parametrize("layers", [[30, 14, 1], [30, 5, 3, 1], [30, 1]])
-def test_full_batch_follows_the_public_functions(data, layers):
+def test_full_batch_follows_the_public_functions(data, layers, training_loop):
     X, _, y, _ = data
-    net = NeuralNet(layers, learning_rate=0.455, iterations=40, seed=3).fit(X, y)
+    net = NeuralNet(layers, learning_rate=0.455, iterations=40, seed=3, training_loop=training_loop).fit(X, y)
     params, history = reference_training(X, y, init_params(layers, "normal", 3), 0.455, 40)
     assert len(net.cost_history_) == 40 and net.n_iter_ == 40
     assert np.max(np.abs(np.array(net.cost_history_) - history)) < 1e-12
     assert all(np.allclose(net.params_[k], params[k], rtol=0, atol=1e-12) for k in params)
 
 
-def test_mini_batches_follow_the_public_functions_with_the_seeded_shuffle(data):
+@pytest.mark.parametrize("training_loop", ["fast", "readable"])
+def test_mini_batches_follow_the_public_functions_with_the_seeded_shuffle(data, training_loop):
     X, _, y, _ = data
-    net = NeuralNet([30, 6, 1], learning_rate=0.3, iterations=5, batch_size=64, seed=11).fit(X, y)
+    net = NeuralNet([30, 6, 1], learning_rate=0.3, iterations=5, batch_size=64, seed=11,
+                    training_loop=training_loop).fit(X, y)
     rng = np.random.default_rng(11)
     start = init_params([30, 6, 1], "normal", rng)  # drawn first, then the shuffles
     params, history = reference_training(X, y, start, 0.3, 5, batch_size=64, rng=rng)
     assert np.max(np.abs(np.array(net.cost_history_) - history)) < 1e-12
     assert all(np.allclose(net.params_[k], params[k], rtol=0, atol=1e-12) for k in params)
+
+
+@pytest.mark.parametrize("layers, batch_size, learning_rate", [
+    ([30, 14, 1], None, 0.455),      # the article's first experiment
+    ([30, 20, 1], None, 4.55),       # its second: a large step, far from the starting point after 60 epochs
+    ([30, 8, 4, 1], 50, 0.8),        # deeper, mini-batches with a short last batch (455 = 9 * 50 + 5)
+])
+def test_fast_kernel_equals_the_readable_loop(data, layers, batch_size, learning_rate):
+    X, _, y, _ = data
+    kwargs = {"layers": layers, "learning_rate": learning_rate, "iterations": 60, "batch_size": batch_size, "seed": 4}
+    fast = NeuralNet(**kwargs).fit(X, y)  # the default
+    readable = NeuralNet(**kwargs, training_loop="readable").fit(X, y)
+    assert fast.get_params()["training_loop"] == "fast"
+    assert np.max(np.abs(np.array(fast.cost_history_) - readable.cost_history_)) < 1e-12
+    assert fast.params_.keys() == readable.params_.keys()
+    assert all(np.max(np.abs(fast.params_[k] - readable.params_[k])) < 1e-12 for k in readable.params_)
+
+
+def test_readable_loop_is_the_documented_loop_over_the_course_functions(data, monkeypatch):
+    # fit(training_loop="readable") really goes through forward_propagation -> backward_propagation ->
+    # update_params once per batch (counted by wrapping them), and the default never calls them.
+    from course_lib import model
+
+    calls = {"forward_propagation": 0, "backward_propagation": 0, "update_params": 0}
+    for name in calls:
+        original = getattr(model, name)
+
+        def counted(*args, _name=name, _original=original):
+            calls[_name] += 1
+            return _original(*args)
+        monkeypatch.setattr(model, name, counted)
+    X, _, y, _ = data
+    NeuralNet([30, 3, 1], iterations=4, batch_size=200, training_loop="readable").fit(X, y)
+    assert calls == dict.fromkeys(calls, 4 * 3)  # 455 rows in batches of 200: 3 updates per epoch
+    NeuralNet([30, 3, 1], iterations=4, batch_size=200).fit(X, y)
+    assert calls == dict.fromkeys(calls, 4 * 3)
 
 
 def test_first_cost_is_the_cost_of_the_initial_weights(data):
@@ -125,7 +164,7 @@ def test_sklearn_estimator_conventions():
     net = NeuralNet(layers=[30, 3, 1], learning_rate="not checked yet", iterations=-1, init="bogus")
     # __init__ stores only: nothing is validated or learned before fit
     assert net.get_params() == {"layers": [30, 3, 1], "learning_rate": "not checked yet", "iterations": -1,
-                                "batch_size": None, "init": "bogus", "seed": 0}
+                                "batch_size": None, "init": "bogus", "seed": 0, "training_loop": "fast"}
     assert not any(name.endswith("_") and not name.startswith("_") for name in vars(net))
     copy = clone(net.set_params(iterations=7))
     assert copy.iterations == 7 and copy is not net
@@ -157,6 +196,7 @@ def test_unfitted_use_raises(data):
     ({"iterations": 0}, "iterations"),
     ({"batch_size": 0}, "batch_size"),
     ({"init": "uniform"}, "'uniform'"),
+    ({"training_loop": "turbo"}, "'turbo'"),
     ({"init": {"theta_1": np.ones((30, 2)), "b1": np.ones(2), "theta_2": np.ones((2, 1)), "b2": np.ones(1)}},
      "layers"),
 ])

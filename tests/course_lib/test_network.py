@@ -127,6 +127,30 @@ def test_backward_propagation_matches_central_differences(layers, m):
         assert relative_error(grads["d" + key], numerical_gradient(cost, value)) < 1e-7, key
 
 
+def test_backward_propagation_is_a_loop_over_the_dense_pair():
+    # Chaining the public dense_backward by hand, with the sigmoid derivative between layers, gives exactly
+    # backward_propagation's gradients: the network's backward pass is that loop and nothing else.
+    X, Y, params = make_problem([5, 4, 3, 1], 7)
+    h, cache = forward_propagation(X, params)
+    dZ = (h - Y) / len(X)
+    expected = {}
+    for l in (3, 2, 1):
+        A_prev = X if l == 1 else cache[f"A{l - 1}"]
+        dA_prev, expected[f"dtheta_{l}"], expected[f"db{l}"] = dense_backward(dZ, (A_prev, params[f"theta_{l}"]))
+        dZ = dA_prev * A_prev * (1 - A_prev)
+    grads = backward_propagation(X, Y, params, cache)
+    assert all(np.array_equal(grads[k], expected[k]) for k in expected)
+
+
+def test_relu_mse_linear_backward_is_dense_backward():
+    from course_lib.relu_mse import linear_backward
+
+    rng = np.random.default_rng(8)
+    dZ, A_prev, theta = rng.normal(size=(6, 3)), rng.normal(size=(6, 4)), rng.normal(size=(4, 3))
+    for ours, theirs in zip(linear_backward(dZ, A_prev, theta), dense_backward(dZ, (A_prev, theta))):
+        assert np.array_equal(ours, theirs)
+
+
 @pytest.mark.parametrize("layers", [[4, 3, 1], [5, 4, 3, 1]])
 def test_gradient_check_agrees(layers):
     X, Y, params = make_problem(layers, 6, method="normal")

@@ -1,0 +1,240 @@
+"""The instructor's class view, through the commands an instructor types: ``autograder grade`` then
+``autograder report`` on a small real class, in subprocesses.
+
+The class (the real course notebooks, released by nbgrader's own preprocessors, answered):
+
+- ``01_neuron_model``: ada (all correct), bob (sigmoid with the sign flipped: the ``sign`` misconception),
+  cy (neuron without the bias: ``no_bias``), dee (sigmoid left blank and a test cell edited: missing + tampered),
+  eve (a syntax error in the sigmoid cell: error).
+- ``07_matmul_five_ways`` (a different maximum): ada (correct), bob (``matmul_loops`` transposed).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+AUTOGRADER = [sys.executable, "-m", "autograder.cli"]
+SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.DOTALL | re.MULTILINE)
+
+SIGN_SIGMOID = "import numpy as np\n\ndef sigmoid(z):\n    return 1.0 / (1.0 + np.exp(z))\n"
+NO_BIAS_NEURON = "def neuron_output(X, theta, b):\n    return sigmoid(X @ theta)\n"
+BROKEN_SIGMOID = "def sigmoid(z):\n    return 1.0 / (1.0 + np.exp(-z)\n"
+TRANSPOSED_LOOPS = ("import numpy as np\n\ndef matmul_loops(A, B):\n"
+                    "    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)\n"
+                    "    if A.ndim != 2 or B.ndim != 2 or A.shape[1] != B.shape[0]:\n"
+                    "        raise ValueError('the shapes do not match')\n"
+                    "    return (A @ B).T.copy()\n")
+
+#: student -> assignment -> (answers replacing the solution, solution cells left blank, test cells edited)
+CLASS = {
+    "ada": {"01_neuron_model": ({}, (), ()), "07_matmul_five_ways": ({}, (), ())},
+    "bob": {"01_neuron_model": ({"sigmoid": SIGN_SIGMOID}, (), ()),
+            "07_matmul_five_ways": ({"matmul_loops": TRANSPOSED_LOOPS}, (), ())},
+    "cy": {"01_neuron_model": ({"neuron_output": NO_BIAS_NEURON}, (), ())},
+    "dee": {"01_neuron_model": ({}, ("sigmoid",), ("test_count_quadratic_terms",))},
+    "eve": {"01_neuron_model": ({"sigmoid": BROKEN_SIGMOID}, (), ())},
+}
+
+
+def answered(assignment: str, answers: dict[str, str], blank=(), tampered=()) -> nbformat.NotebookNode:
+    """The student version of ``assignment`` (nbgrader's preprocessors), answered with the instructor's solutions
+    except ``answers``; ``blank`` solution cells keep the released stub, ``tampered`` test cells are replaced."""
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+
+    source = nbformat.read(REPO / "notebooks" / assignment / f"{assignment}.ipynb", as_version=4)
+    solutions = {c.metadata.get("nbgrader", {}).get("grade_id"): SOLUTION.sub(r"\1", c.source) for c in source.cells}
+    released, _ = ClearSolutions().preprocess(source, {"language": "python"})
+    released, _ = ClearHiddenTests().preprocess(released, {})
+    for cell in released.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = meta.get("grade_id")
+        if meta.get("solution") and cell.cell_type == "code" and grade_id not in blank:
+            cell.source = answers.get(grade_id) or solutions[grade_id]
+        if meta.get("grade") and grade_id in tampered:
+            cell.source = "pass  # the check was in my way\n"
+    return released
+
+
+def autograder(*args: str, cwd: Path, expect: int = 0) -> subprocess.CompletedProcess:
+    done = subprocess.run([*AUTOGRADER, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=900,
+                          check=False)
+    assert done.returncode == expect, done.stdout + done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory) -> Path:
+    """The class above graded by ``autograder grade`` into ``<root>/graded``; returns the root."""
+    root = tmp_path_factory.mktemp("class")
+    for student, work in CLASS.items():
+        for assignment, (answers, blank, tampered) in work.items():
+            folder = root / "submitted" / student / assignment
+            folder.mkdir(parents=True)
+            nbformat.write(answered(assignment, answers, blank, tampered), folder / f"{assignment}.ipynb")
+    done = autograder("grade", "submitted", "--out", "graded", "--source", REPO / "notebooks", "--jobs", "2",
+                      "--no-progress", cwd=root)
+    (root / "grade.out").write_text(done.stdout)
+    return root
+
+
+def grade_rows(root: Path) -> dict[tuple[str, str], dict[str, str]]:
+    with open(root / "graded" / "grades.csv", newline="") as handle:
+        return {(row["student_id"], row["exercise"]): row for row in csv.DictReader(handle)}
+
+
+def test_grades_csv_names_the_misconception_each_wrong_answer_matched(graded_class):
+    rows = grade_rows(graded_class)
+    assert rows[("bob", "sigmoid")]["misconception"] == "sign"
+    assert "minus sign" in rows[("bob", "sigmoid")]["hint"]
+    assert rows[("cy", "neuron_output")]["misconception"] == "no_bias"
+    assert rows[("bob", "matmul_loops")]["misconception"] == "transposed"
+    assert rows[("ada", "sigmoid")]["misconception"] == "" and rows[("ada", "sigmoid")]["status"] == "passed"
+    # a failure no known misconception explains has no id (bob's neuron_output fails through his sigmoid)
+    assert rows[("bob", "neuron_output")]["status"] == "failed"
+    assert rows[("bob", "neuron_output")]["misconception"] == ""
+
+
+def test_the_summary_totals_unlike_maxima_as_points_over_points_never_a_mean_of_maxima(graded_class):
+    summary = (graded_class / "grade.out").read_text()
+    rows = grade_rows(graded_class)
+    points = sum(float(r["score"]) for r in rows.values())
+    possible = sum(float(r["max_score"]) for r in rows.values())
+    all_row = next(line for line in summary.splitlines() if line.startswith("all "))
+    assert f"{points:g}/{possible:g} points ({100 * points / possible:.0f}%)" in all_row, summary
+    neuron_row = next(line for line in summary.splitlines() if line.startswith("01_neuron_model "))
+    assert "/5 (" in neuron_row  # one assignment: a mean over its one maximum
+
+
+# --- autograder report ------------------------------------------------------------------------------------------
+
+
+def expected_totals(rows) -> dict[str, dict[str, tuple[float, float]]]:
+    """assignment -> student -> (points, maximum), summed from grades.csv rows independently of the report."""
+    totals: dict[str, dict[str, tuple[float, float]]] = {}
+    for row in rows:
+        points, maximum = totals.setdefault(row["assignment"], {}).get(row["student_id"], (0.0, 0.0))
+        totals[row["assignment"]][row["student_id"]] = (points + float(row["score"]),
+                                                          maximum + float(row["max_score"]))
+    return totals
+
+
+def markdown_tables(text: str) -> dict[str, list[dict[str, str]]]:
+    """Each '## section' of a Markdown report -> the rows of its table (header -> cell)."""
+    tables, section, lines = {}, None, text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("## "):
+            section = line[3:]
+        elif line.startswith("|") and section not in tables and i + 1 < len(lines) and lines[i + 1].startswith("|---"):
+            header = [c.strip() for c in line.strip("|").split(" | ")]
+            body = []
+            for row in lines[i + 2:]:
+                if not row.startswith("|"):
+                    break
+                body.append(dict(zip(header, (c.strip() for c in row.strip("|").split(" | ")))))
+            tables[section] = body
+    return tables
+
+
+def png_data(path: Path) -> dict:
+    """The data a report figure was drawn from (its PNG Description chunk); also checks it is a real PNG."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        assert image.format == "PNG" and image.width > 300 and image.height > 150
+        return json.loads(image.text["Description"])
+
+
+def test_report_writes_html_and_markdown_whose_figures_and_tables_match_grades_csv(graded_class):
+    done = autograder("report", "graded", cwd=graded_class)
+    report = graded_class / "graded" / "report"
+    assert "2 assignment(s)" in done.stdout and (report / "index.html").is_file()
+    with open(graded_class / "graded" / "grades.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    totals = expected_totals(rows)
+
+    neuron = markdown_tables((report / "01_neuron_model.md").read_text())
+    # score distribution: one-point bands up to the maximum (5), the last one closed
+    finals = [p for p, _ in totals["01_neuron_model"].values()]
+    bands = {f"{lo}-<{lo + 1}": sum(lo <= f < lo + 1 for f in finals) for lo in range(4)}
+    bands["4-5"] = sum(4 <= f <= 5 for f in finals)
+    assert {r["points"]: int(r["submissions"]) for r in neuron["Score distribution"]} == bands
+    scores = png_data(report / "figures" / "01_neuron_model-scores.png")
+    assert dict(zip(scores["labels"], scores["submissions"])) == bands
+
+    # outcome per exercise, counted from grades.csv (error gathers error, timeout and memory)
+    groups = {"passed": {"passed"}, "failed": {"failed"}, "missing": {"missing"},
+              "error": {"error", "timeout", "memory"}, "tampered": {"tampered"}}
+    mine = [r for r in rows if r["assignment"] == "01_neuron_model"]
+    counted = {ex: {g: sum(r["exercise"] == ex and r["status"] in s for r in mine) for g, s in groups.items()}
+               for ex in {r["exercise"] for r in mine}}
+    assert png_data(report / "figures" / "01_neuron_model-outcomes.png") == counted
+    for line in neuron["Outcome per exercise"]:
+        assert {g: int(line[g].split()[0]) for g in groups} == counted[line["exercise"]]
+    assert counted["sigmoid"] == {"passed": 2, "failed": 1, "missing": 1, "error": 1, "tampered": 0}
+
+    # misconceptions: bob's sign and cy's missing bias, once each
+    matched = png_data(report / "figures" / "01_neuron_model-misconceptions.png")
+    assert matched == {"sigmoid: sign": 1, "neuron_output: no_bias": 1}
+    assert {(r["exercise"], r["misconception"]) for r in neuron["Misconceptions matched"]} == {
+        ("sigmoid", "sign"), ("neuron_output", "no_bias")}
+
+    # submissions to review: dee's edited test cell, eve's crashing cell
+    review = {(r["student_id"], r["reason"]) for r in neuron["Submissions to review"]}
+    assert review == {("dee", "tampered"), ("eve", "error")}
+
+    # per-student table and the class overview: points over maxima
+    for line in neuron["Students"]:
+        points, maximum = totals["01_neuron_model"][line["student_id"]]
+        assert line["total"] == f"{points:g}/{maximum:g}" and line["final"] == f"{points:g}"
+    overview = markdown_tables((report / "index.md").read_text())
+    all_row = next(r for r in overview["Assignments"] if r["assignment"] == "all")
+    points = sum(p for a in totals.values() for p, _ in a.values())
+    possible = sum(m for a in totals.values() for _, m in a.values())
+    assert all_row["points / possible"] == f"{points:g}/{possible:g}"
+    bob = next(r for r in overview["Students"] if r["student_id"] == "bob")
+    assert bob["points / possible"] == "{:g}/{:g}".format(
+        *(sum(t) for t in zip(totals["01_neuron_model"]["bob"], totals["07_matmul_five_ways"]["bob"])))
+
+    # the HTML page embeds the same three figures
+    page = (report / "01_neuron_model.html").read_text()
+    embedded = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
+    figures = sorted((report / "figures").glob("01_neuron_model-*.png"))
+    assert sorted(base64.b64decode(e) for e in embedded) == sorted(p.read_bytes() for p in figures)
+    assert len(embedded) == 3
+
+
+def test_report_lists_late_work_with_its_penalty_and_the_grader_failures(tmp_path):
+    """grades.csv with the late columns (seconds_late, penalty per notebook) and a grader_errors.csv."""
+    out = tmp_path / "graded"
+    out.mkdir()
+    header = "student_id,assignment,notebook,exercise,score,max_score,status,message,hint,misconception," \
+             "seconds_late,penalty\n"
+    lines = ["ann,a1,a1,f,2.0,2.0,passed,ok,,,0,0", "ann,a1,a1,g,3.0,3.0,passed,ok,,,0,0",
+             "ben,a1,a1,f,2.0,2.0,passed,ok,,,7260,1.5", "ben,a1,a1,g,0.0,3.0,failed,no,,,7260,1.5",
+             "cat,a1,a1,f,0.0,2.0,failed,no,,,90000,5", "cat,a1,a1,g,0.0,3.0,failed,no,,,90000,5"]
+    (out / "grades.csv").write_text(header + "\n".join(lines) + "\n")
+    (out / "grader_errors.csv").write_text("student_id,assignment,error\ndan,a1,RuntimeError: worker died\n")
+    autograder("report", out, cwd=tmp_path)
+    tables = markdown_tables((out / "report" / "a1.md").read_text())
+    review = {(r["student_id"], r["reason"]): r["detail"] for r in tables["Submissions to review"]}
+    assert review[("ben", "late")] == "2 h 1 min late, penalty 1.5 point(s)"
+    assert review[("cat", "late")].startswith("1 d 1 h late")
+    assert "worker died" in review[("dan", "grader error")]
+    students = {r["student_id"]: r for r in tables["Students"]}
+    assert (students["ben"]["total"], students["ben"]["penalty"], students["ben"]["final"]) == ("2/5", "1.5", "0.5")
+    assert students["cat"]["final"] == "0"  # a penalty never takes a notebook below zero
+
+
+def test_report_without_grades_says_what_to_run(tmp_path):
+    done = autograder("report", tmp_path / "nowhere", cwd=tmp_path, expect=2)
+    assert done.stderr.count("\n") == 1 and "autograder grade" in done.stderr and not done.stdout

@@ -1,0 +1,166 @@
+"""The score of record in an nbgrader course, through ``autograder grade`` as an instructor runs it.
+
+A course is laid out as nbgrader expects (``nbgrader_config.py``, ``notebooks/<assignment>/``, ``submitted/``),
+the assignment is released with ``nbgrader generate_assignment`` and given a due date with ``nbgrader db``, and
+``autograder grade submitted --out graded`` is run in the course folder (the course's gradebook by default).
+The oracle for late penalties is nbgrader itself: ``nbgrader autograde`` on a copy of the same course.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ASSIGNMENT = "01_neuron_model"
+SOURCE = REPO / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.DOTALL | re.MULTILINE)
+WRONG_SIGMOID = "import numpy as np\n\ndef sigmoid(z):\n    return 1.0 / (1.0 + np.exp(z))\n"
+DUE = "2026-01-14 08:00:00 UTC"
+#: student: (wrong solutions, timestamp); bob is 33 h late like the issue's example, cy 2.5 h late
+CLASS = {
+    "ada": ({}, "2026-01-14 07:59:00.000000 UTC"),
+    "bob": ({}, "2026-01-15 17:00:00.000000 UTC"),
+    "cy": ({"sigmoid": WRONG_SIGMOID}, "2026-01-14 10:30:00.000000 UTC"),
+}
+#: a custom plugin kept next to nbgrader_config.py: 1 point per started 12 hours late
+PLUGIN = '''
+import math
+
+from nbgrader.plugins import BasePlugin
+
+
+class HalfDayPenalty(BasePlugin):
+    def late_submission_penalty(self, student_id, score, total_seconds_late):
+        return float(math.ceil(total_seconds_late / (12 * 3600)))
+'''
+
+
+@pytest.fixture(autouse=True)
+def alembic_on_path(monkeypatch):
+    """nbgrader creates a gradebook by running ``alembic`` from its environment's bin folder."""
+    import os
+
+    monkeypatch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+
+
+def submission(wrong: dict[str, str]) -> nbformat.NotebookNode:
+    """The student version (nbgrader's own preprocessors), answered with the solutions except ``wrong``."""
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+
+    source = nbformat.read(SOURCE, as_version=4)
+    answers = {c.metadata.get("nbgrader", {}).get("grade_id"): SOLUTION.sub(r"\1", c.source) for c in source.cells}
+    released, _ = ClearSolutions().preprocess(source, {"language": "python"})
+    released, _ = ClearHiddenTests().preprocess(released, {})
+    for cell in released.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and cell.cell_type == "code":
+            cell.source = wrong.get(meta["grade_id"]) or answers[meta["grade_id"]]
+    return released
+
+
+def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    return run([sys.executable, "-m", "nbgrader", *args], course)
+
+
+def autograder(course: Path, *args: str) -> subprocess.CompletedProcess:
+    return run([sys.executable, "-m", "autograder.cli", *args], course)
+
+
+def set_due_date(course: Path) -> None:
+    """What ``nbgrader db assignment add ASSIGNMENT --duedate=DUE`` does (in this process: nbgrader's API)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "nn-from-scratch") as gradebook:
+        gradebook.update_or_create_assignment(ASSIGNMENT, duedate=DUE)
+
+
+def make_course(folder: Path, late_config: str, files: dict[str, str] | None = None, *, students=CLASS) -> Path:
+    """An nbgrader course with the repository's config plus ``late_config``, the assignment due at DUE."""
+    (folder / "notebooks" / ASSIGNMENT).mkdir(parents=True)
+    shutil.copy2(SOURCE, folder / "notebooks" / ASSIGNMENT)
+    config = (REPO / "nbgrader_config.py").read_text(encoding="utf-8")
+    (folder / "nbgrader_config.py").write_text(config + "\n" + textwrap.dedent(late_config), encoding="utf-8")
+    for name, text in (files or {}).items():
+        (folder / name).write_text(text, encoding="utf-8")
+    set_due_date(folder)
+    for student in students:
+        wrong, timestamp = CLASS[student]
+        target = folder / "submitted" / student / ASSIGNMENT
+        target.mkdir(parents=True)
+        nbformat.write(submission(wrong), target / f"{ASSIGNMENT}.ipynb")
+        (target / "timestamp.txt").write_text(timestamp, encoding="utf-8")
+    return folder
+
+
+def exported(course: Path) -> dict[str, dict[str, float]]:
+    """nbgrader's CSV export of the course's gradebook (its own plugin): raw score, penalty and score."""
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "nn-from-scratch") as gradebook:
+        CsvExportPlugin(to=str(course / "export.csv")).export(gradebook)
+    with open(course / "export.csv", newline="") as handle:
+        return {row["student_id"]: {key: float(row[key]) for key in ("raw_score", "late_submission_penalty", "score")}
+                for row in csv.DictReader(handle)}
+
+
+def grades_csv(course: Path) -> list[dict[str, str]]:
+    with open(course / "graded" / "grades.csv", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.skipif(not SOURCE.is_file(), reason=f"{SOURCE.name} is not in the repository")
+def test_penalty_method_zero_from_the_course_config_zeroes_late_submissions(tmp_path):
+    course = make_course(tmp_path / "course", 'c.LateSubmissionPlugin.penalty_method = "zero"\n',
+                         students=("ada", "bob"))
+    autograder(course, "grade", "submitted", "--out", "graded", "--jobs", "2", "--no-progress")
+    scores = exported(course)
+    assert scores["ada"]["late_submission_penalty"] == 0.0 and scores["ada"]["score"] == scores["ada"]["raw_score"]
+    for late in ("bob",):  # 'zero': the penalty is the whole score
+        assert scores[late]["raw_score"] > 0
+        assert scores[late]["late_submission_penalty"] == scores[late]["raw_score"]
+        assert scores[late]["score"] == 0.0
+
+
+@pytest.mark.skipif(not SOURCE.is_file(), reason=f"{SOURCE.name} is not in the repository")
+def test_a_custom_plugin_class_gives_the_same_penalties_as_nbgrader_autograde(tmp_path):
+    setting = 'c.AssignLatePenalties.plugin_class = "late_policy.HalfDayPenalty"\n'
+    ours = make_course(tmp_path / "ours", setting, {"late_policy.py": PLUGIN}, students=("bob", "cy"))
+    theirs = tmp_path / "theirs"
+    shutil.copytree(ours, theirs)
+    nbgrader(theirs, "generate_assignment", ASSIGNMENT, "--force")  # nbgrader autograde needs its release
+    set_due_date(theirs)
+
+    autograder(ours, "grade", "submitted", "--out", "graded", "--jobs", "2", "--no-progress")
+    nbgrader(theirs, "autograde", ASSIGNMENT)
+
+    expected = exported(theirs)
+    assert expected["bob"]["late_submission_penalty"] == 3.0  # 33 h: three started half days
+    assert expected["cy"]["late_submission_penalty"] == 1.0
+    assert exported(ours) == expected
+
+
+@pytest.mark.skipif(not SOURCE.is_file(), reason=f"{SOURCE.name} is not in the repository")
+def test_a_plugin_that_cannot_be_imported_is_one_clear_error_before_grading(tmp_path):
+    course = make_course(tmp_path / "course", 'c.AssignLatePenalties.plugin_class = "late_policy.Missing"\n',
+                         {"late_policy.py": PLUGIN}, students=("bob",))
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", "submitted", "--out", "graded",
+                           "--no-progress"], cwd=course, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode != 0
+    assert "late_policy.Missing" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert not (course / "graded" / "submissions").exists()  # nothing graded for nothing
