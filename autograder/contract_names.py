@@ -16,4 +16,7 @@ CONTRACT_EXERCISES = {
                             ("matmul_einsum", 1)],
     "08_relu_mse_mnist": [("relu", 1), ("relu_backward", 1), ("mse", 1), ("mse_backward", 1),
                           ("linear_backward", 2), ("forward_and_backward", 3)],
+    "09_softmax_mnist": [("one_hot", 1), ("predict_softmax_change", 1), ("softmax", 2), ("cross_entropy", 2),
+                         ("predict_logit_gradient", 1), ("softmax_cross_entropy_backward", 1),
+                         ("softmax_forward_and_backward", 3)],
 }

@@ -14,12 +14,13 @@ from .exercises import (
     neuron_model,
     questions,
     relu_mse_mnist,
+    softmax_mnist,
     training_breast_cancer,
     zero_initialization,
 )
 
 _MODULES = (neuron_model, forward_propagation, backpropagation, zero_initialization, training_breast_cancer,
-            cross_verification, matmul_five_ways, relu_mse_mnist, questions)
+            cross_verification, matmul_five_ways, relu_mse_mnist, softmax_mnist, questions)
 
 EXERCISES: dict[str, ExerciseSpec] = {spec.name: spec for mod in _MODULES for spec in mod.SPECS}
 

@@ -6,6 +6,8 @@ Conventions, pinned once here and followed by every module, notebook and grader:
 * Labels / targets given to the network functions are COLUMN vectors Y of shape (m, 1). A flat (m,) vector
   where (m, 1) is needed raises ValueError (h - Y would silently broadcast to (m, m)). Only the
   scikit-learn-style estimator ``NeuralNet`` and the data loaders take or return y of shape (m,).
+* With K > 2 classes (``softmax``), the labels are one-hot ROWS Y of shape (m, K), made from y (m,) by
+  ``one_hot``; the network's K outputs form logits Z (m, K), and the softmax normalises each row (axis 1).
 * Weights follow the seed article's notation, for any number of layers L:
   ``params = {"theta_1": (n0, n1), "b1": (n1,), "theta_2": (n1, n2), "b2": (n2,), ...}``;
   gradients use the same shapes under ``dtheta_1, db1, ...``. In formulas, ``theta_l`` is written
@@ -22,7 +24,7 @@ Conventions, pinned once here and followed by every module, notebook and grader:
 
 Modules: activations, losses, initializers, network, model (NeuralNet and its readable training loop),
 fast_training (the speed-tuned loop NeuralNet.fit runs by default), gradcheck, symmetry, matmul, relu_mse,
-sklearn_bridge, data.
+softmax (the capstone's softmax classifier), sklearn_bridge, data.
 """
 
 import importlib

@@ -709,6 +709,105 @@ def fb_printing_warning(X, y, params):
     return fb_manual(X, y, params)
 
 
+# ----- 09 ---------------------------------------------------------------------------------------------------------
+
+def _checked_labels(y, n_classes):
+    y = np.asarray(y)
+    if y.ndim != 1 or np.any(y < 0) or np.any(y >= n_classes):
+        raise ValueError(f"labels must be a vector of integers in 0..{n_classes - 1}")
+    return y.astype(int)
+
+
+def one_hot_eye(y, n_classes):
+    return np.eye(n_classes)[_checked_labels(y, n_classes)]
+
+
+def one_hot_compare(y, n_classes):
+    return (_checked_labels(y, n_classes)[:, None] == np.arange(n_classes)).astype(np.float64)
+
+
+def one_hot_loop(y, n_classes):
+    labels = _checked_labels(y, n_classes)
+    Y = np.zeros((len(labels), n_classes))
+    for i, label in enumerate(labels):
+        Y[i, label] = 1
+    return Y
+
+
+def softmax_scipy(Z):
+    return scipy.special.softmax(Z, axis=1)
+
+
+def softmax_logsumexp(Z):
+    return np.exp(Z - scipy.special.logsumexp(Z, axis=1, keepdims=True))
+
+
+def softmax_rows(Z):
+    rows = []
+    for z in np.asarray(Z, dtype=float):
+        e = np.exp(z - z.max())
+        rows.append(e / e.sum())
+    return np.array(rows)
+
+
+def _same_shape(P, Y):
+    if np.shape(P) != np.shape(Y):
+        raise ValueError("P and Y must both have shape (m, K)")
+
+
+def ce_true_class(P, Y):
+    _same_shape(P, Y)
+    P = np.asarray(P, dtype=float)
+    true = P[np.arange(len(P)), np.argmax(Y, axis=1)]
+    return float(-np.mean(np.log(np.maximum(true, 1e-12))))
+
+
+def ce_sklearn(P, Y):
+    from sklearn.metrics import log_loss
+    _same_shape(P, Y)
+    return log_loss(np.argmax(Y, axis=1), P, labels=np.arange(np.shape(P)[1]))
+
+
+def ce_epsilon_einsum(P, Y):
+    _same_shape(P, Y)
+    return -np.einsum("ik,ik->", Y, np.log(np.asarray(P) + 1e-10)) / len(P)
+
+
+def sce_backward_len(P, Y):
+    return (P - Y) / len(P)
+
+
+def sce_backward_multiply(P, Y):
+    return np.subtract(P, Y) * (1.0 / np.shape(P)[0])
+
+
+def sfb_manual(X, Y, params):
+    Z1 = X @ params["theta_1"] + params["b1"]
+    A1 = np.where(Z1 > 0, Z1, 0.0)
+    P = softmax_scipy(A1 @ params["theta_2"] + params["b2"])
+    m = len(X)
+    loss = -np.sum(Y * np.log(np.clip(P, 1e-12, 1.0))) / m
+    dZ2 = (P - Y) / m
+    dZ1 = (dZ2 @ params["theta_2"].T) * (Z1 > 0)
+    return loss, {"dtheta_2": A1.T @ dZ2, "db2": dZ2.sum(0), "dtheta_1": X.T @ dZ1, "db1": dZ1.sum(0)}
+
+
+def sfb_layers(X, Y, params):
+    """Written with a list of layers and einsum, the loss from the log-sum-exp of the logits."""
+    layers = [(params["theta_1"], params["b1"]), (params["theta_2"], params["b2"])]
+    Z1 = np.einsum("mi,ij->mj", X, layers[0][0]) + layers[0][1]
+    A1 = np.maximum(Z1, 0)
+    Z2 = np.einsum("mi,ij->mj", A1, layers[1][0]) + layers[1][1]
+    log_P = Z2 - scipy.special.logsumexp(Z2, axis=1, keepdims=True)
+    loss = float(-(Y * log_P).sum(axis=1).mean())
+    dZ2 = (np.exp(log_P) - Y) / X.shape[0]
+    grads = {}
+    grads["dtheta_2"], grads["db2"] = A1.T @ dZ2, dZ2.sum(axis=0)
+    dZ1 = np.heaviside(Z1, 0.0) * (dZ2 @ layers[1][0].T)
+    grads["dtheta_1"], grads["db1"] = X.T @ dZ1, dZ1.sum(axis=0)
+    return loss, grads
+
+
 ALTERNATIVES = {
     "sigmoid": [("tanh", sigmoid_tanh), ("expit", sigmoid_expit), ("where", sigmoid_where),
                 ("errstate", sigmoid_scalar_aware)],
@@ -744,6 +843,12 @@ ALTERNATIVES = {
     "mse_backward": [("shape", mse_backward_shape), ("multiply", mse_backward_multiply)],
     "linear_backward": [("einsum", linear_backward_einsum), ("dot list", linear_backward_dot)],
     "forward_and_backward": [("manual", fb_manual), ("prints and warns", fb_printing_warning)],
+    "one_hot": [("eye", one_hot_eye), ("compare", one_hot_compare), ("loop", one_hot_loop)],
+    "softmax": [("scipy", softmax_scipy), ("logsumexp", softmax_logsumexp), ("row loop", softmax_rows)],
+    "cross_entropy": [("true class, clip 1e-12", ce_true_class), ("sklearn log_loss", ce_sklearn),
+                      ("epsilon, einsum", ce_epsilon_einsum)],
+    "softmax_cross_entropy_backward": [("len", sce_backward_len), ("multiply", sce_backward_multiply)],
+    "softmax_forward_and_backward": [("manual", sfb_manual), ("logsumexp layers", sfb_layers)],
 }
 
 METHOD_VIOLATIONS = {

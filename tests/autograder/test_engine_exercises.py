@@ -9,12 +9,15 @@ from engine_alternatives import ALTERNATIVES
 
 from autograder.contract_names import CONTRACT_EXERCISES
 from autograder.exercises import resolve
+from autograder.exercises.questions import QuestionSpec
 from autograder.public import run_public
 from autograder.registry import ASSIGNMENTS, EXERCISES
 
 SEEDS = (11, 2026)
 
 MUTANTS = [(name, m) for name, spec in EXERCISES.items() for m in spec.mutants]
+# thinking questions return an answer, not a computation: no misconceptions to mimic, no alternative implementations
+CODE_EXERCISES = [name for name, spec in EXERCISES.items() if not isinstance(spec, QuestionSpec)]
 
 
 def test_registry_matches_the_contract():
@@ -35,7 +38,7 @@ def test_reference_passes_hidden_and_public(name):
     assert r.passed, r.text()
 
 
-@pytest.mark.parametrize("name", list(EXERCISES))
+@pytest.mark.parametrize("name", CODE_EXERCISES)
 def test_at_least_three_misconceptions(name):
     assert len(EXERCISES[name].mutants) >= 3
 
@@ -66,7 +69,7 @@ def test_correct_alternative_passes(name, label, obj):
 
 
 def test_every_exercise_has_alternatives():
-    assert set(ALTERNATIVES) == set(EXERCISES)
+    assert set(ALTERNATIVES) == set(CODE_EXERCISES)
 
 
 def test_hidden_cases_are_reproducible_and_fresh():
