@@ -56,8 +56,8 @@ HINTS = {
                  "what fit does with the dict update_params returns (it is a NEW dict; the old one is unchanged)",
     "nn_checks": "fit must check its inputs and raise ValueError naming the bad value (labels other than 0/1, "
                  "a layers list whose first size is not the number of features)",
-    "nn_summed": "your steps are m times too large: the cost is a MEAN over the batch, so average the gradients "
-                 "(dZ_L = (h - Y) / m)",
+    "nn_summed": "your steps are m times too large: the cost is a MEAN over the batch, so its gradients are "
+                 "averages too; look at where the batch size enters your backward pass",
     "nn_percent": "score returns the accuracy as a fraction in [0, 1], not a percentage",
     "nn_proba_order": "predict_proba columns are [P(y=0), P(y=1)], like scikit-learn's classes_ order",
     "nn_predict_labels": "predict returns labels 0/1 (ints), not probabilities: threshold P(y=1) at 0.5",
@@ -65,6 +65,9 @@ HINTS = {
                "same model",
     "nn_history": "cost_history_ holds one float per epoch: the mean cost of the epoch, computed in the forward pass "
                   "before each update",
+    "nn_updates": "the first epoch's cost is right but the later ones drift away: the parameters change differently "
+                  "from one step of gradient descent on the MEAN cost per batch; look at the gradients fit uses and at "
+                  "the step it takes",
     "mlp_alpha": "scikit-learn adds an L2 penalty by default (alpha=1e-4): set alpha=0.0",
     "mlp_momentum": "plain gradient descent has no momentum: solver='sgd' with momentum=0.0",
     "mlp_batch": "full-batch training means batch_size = n_samples",
@@ -406,6 +409,16 @@ def _scenario_problem(name: str, sc: dict, case: Case, spec: dict) -> tuple[str 
     return None, ""
 
 
+def _trajectory_hint(expected: dict, observed: dict) -> str:
+    """Which part of training differs: the first recorded cost (what is recorded, and when) or the updates."""
+    e, o = _arr(expected), _arr(observed)
+    if e is None or o is None or e.shape != o.shape or e.size < 2:
+        return HINTS["nn_history"]
+    if not math.isclose(float(o[0]), float(e[0]), rel_tol=1e-6, abs_tol=1e-9):
+        return HINTS["nn_history"]
+    return HINTS["nn_updates"]
+
+
 def judge_neural_net(check: Check, case: Case, observed: dict, expected: dict):
     v, ev = _v(observed), _v(expected)
     refused = {sc["name"]: sc for sc in case.options["scenarios"] if sc.get("expect_error")}
@@ -439,7 +452,7 @@ def judge_neural_net(check: Check, case: Case, observed: dict, expected: dict):
                 e = {"t": "ndarray", "v": np.array([float(it["v"]) for it in e["items"]])}
             problem, _ = compare(e, o, 1e-6, 1e-9, path=attr, reveal=not case.hidden)
             if problem:
-                hint = HINTS["nn_history"] if attr == "cost_history_" else ""
+                hint = _trajectory_hint(e, o) if attr == "cost_history_" else ""
                 return f"{where} does not follow the expected training trajectory: {problem}", hint, []
     same = [n for n, s in specs.items() if s.get("same_as")]
     for name in same:

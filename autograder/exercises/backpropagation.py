@@ -80,7 +80,8 @@ BINARY_CROSS_ENTROPY = ExerciseSpec(
                lambda Y, h: float(-np.mean(np.asarray(Y) * np.log(np.clip(h, 1e-15, 1))))),
         Mutant("inverted", "label 1 goes with log(h) and label 0 with log(1 - h)",
                lambda Y, h: float(-np.mean(_bce_terms(1 - np.asarray(Y, float), h)))),
-        Mutant("matrix", "Y.T @ np.log(h) is a (1, 1) array: return a float (np.mean(...) or .item())",
+        Mutant("matrix", "a product of an (m, 1) transposed with an (m, 1) column is a (1, 1) array, not a number: "
+                         "the exercise asks for a Python float",
                lambda Y, h: -(np.asarray(Y).T @ np.log(np.clip(h, 1e-15, 1 - 1e-15))
                               + (1 - np.asarray(Y)).T @ np.log(1 - np.clip(h, 1e-15, 1 - 1e-15))) / len(Y)),
         Mutant("no_clip", "log(0) is -inf (and 0 * -inf is nan): a prediction of exactly 0 or 1 must never reach "
@@ -152,13 +153,14 @@ def _backward_variant(X, Y, params, cache, scale=None, sign=1.0, no_deriv=False,
 BACKWARD_PROPAGATION = ExerciseSpec(
     "backward_propagation", ASSIGNMENT, 4, "course_lib.network:backward_propagation", backward_cases,
     mutants=(
-        Mutant("summed", "your gradients are m times too large: the cost is a MEAN, so dZ_L = (h - Y) / m "
-                         "(average over the batch)", lambda X, Y, p, c: _backward_variant(X, Y, p, c, scale=1.0)),
+        Mutant("summed", "your gradients are m times too large: the cost is a MEAN over the batch, so the error at "
+                         "the output layer carries a 1/m; look at where your backward pass starts",
+               lambda X, Y, p, c: _backward_variant(X, Y, p, c, scale=1.0)),
         Mutant("sign", "the signs are flipped (that is gradient ascent): dZ_L = h - Y, not Y - h",
                lambda X, Y, p, c: _backward_variant(X, Y, p, c, sign=-1.0)),
-        Mutant("no_sigmoid_derivative", "dZ1 = dA1 * sigmoid'(Z1) = dA1 * A1 * (1 - A1): the sigmoid's "
-                                        "derivative is missing", lambda X, Y, p, c: _backward_variant(
-                                            X, Y, p, c, no_deriv=True)),
+        Mutant("no_sigmoid_derivative", "going back through a hidden layer's sigmoid multiplies by its derivative "
+                                        "(chain rule): that factor is missing between dA and dZ",
+               lambda X, Y, p, c: _backward_variant(X, Y, p, c, no_deriv=True)),
         Mutant("transposed", "dtheta_l = A_{l-1}.T @ dZ_l has the shape of theta_l (n_{l-1}, n_l); yours is "
                              "transposed", lambda X, Y, p, c: _backward_variant(X, Y, p, c, transpose=True)),
         Mutant("db_keepdims", "db_l has the shape of b_l, (n_l,): sum over the samples without keepdims",

@@ -59,8 +59,8 @@ SIGMOID = ExerciseSpec(
         Mutant("sign", "sigmoid(z) = 1 / (1 + exp(-z)): mind the minus sign (sigmoid(0) = 0.5, large z -> 1)",
                sigmoid_sign),
         Mutant("no_one", "the denominator is 1 + exp(-z): the 1 + is missing", sigmoid_no_one),
-        Mutant("tanh", "np.tanh is a different function (values in (-1, 1)); sigmoid(z) = (1 + tanh(z / 2)) / 2",
-               sigmoid_tanh),
+        Mutant("tanh", "np.tanh is a different function: its values lie in (-1, 1), the sigmoid's in (0, 1); the two "
+                       "are related, but not equal (compare them at z = 0)", sigmoid_tanh),
     ),
     rtol=1e-7, atol=1e-12, fail_warnings=(("overflow", OVERFLOW_HINT),), arg_names=("z",), purity=True,
     description="logistic function, stable for large |z|",
