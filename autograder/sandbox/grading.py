@@ -355,13 +355,14 @@ def _judge_exercise(sub: Submission, name: str, pts: float, handle: ExerciseHand
                    "error": "raised an exception"}[cell_status]
             return row(cell_status, f"`{name}` is not defined: the cell that should define it {why}")
         return row("missing", f"`{name}` is not defined in the notebook (was it renamed or deleted?)")
-    errors = [o["error"] for o in observations if o["error"] is not None]
     results: list[Result] = []
     for case, obs in zip(cases, observations):
         try:
             results.append(handle.judge(case, obs))
         except Exception as exc:  # noqa: BLE001 - a judge crash on hostile data costs this exercise only
             results.append(Result(name, False, 0.0, pts, f"the answer could not be judged ({type(exc).__name__})"))
+    # an exception a case asked for (a documented ValueError) is a right answer, not an error
+    errors = [o["error"] for o, r in zip(observations, results) if o["error"] is not None and not r.passed]
     verdict = combine(name, pts, results)
     if verdict.passed:
         return row("passed", verdict.message, float(pts), "")

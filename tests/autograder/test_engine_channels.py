@@ -9,31 +9,12 @@ import sys
 from pathlib import Path
 
 import nbformat
+from test_classroom_sandbox import submission
 
 from autograder.registry import EXERCISES
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "01_neuron_model"
-
-
-def _submission(count_source: str) -> nbformat.NotebookNode:
-    """A minimal notebook of the assignment: correct sigmoid and neuron_output, the given count_quadratic_terms."""
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    solutions = {
-        "sigmoid": "def sigmoid(z):\n    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))\n",
-        "neuron_output": ("def neuron_output(X, theta, b):\n"
-                          "    if X.ndim != 2 or theta.ndim != 1 or X.shape[1] != theta.shape[0]:\n"
-                          "        raise ValueError(f'X {X.shape} and theta {theta.shape} do not fit')\n"
-                          "    return sigmoid(X @ theta + b)\n"),
-        "count_quadratic_terms": count_source,
-    }
-    nb.cells.append(nbformat.v4.new_code_cell("import numpy as np\n", metadata={"nbgrader": {
-        "grade_id": "setup", "locked": True, "grade": False, "solution": False, "schema_version": 3}}))
-    for gid, src in solutions.items():
-        nb.cells.append(nbformat.v4.new_code_cell(src, metadata={"nbgrader": {
-            "grade": False, "solution": True, "locked": False, "grade_id": gid, "schema_version": 3}}))
-    return nb
 
 
 def test_a_mutants_hint_reaches_grades_csv_and_the_feedback(tmp_path):
@@ -42,9 +23,9 @@ def test_a_mutants_hint_reaches_grades_csv_and_the_feedback(tmp_path):
     folder.mkdir(parents=True)
     wrong = ("def count_quadratic_terms(n_features):\n    if n_features < 0:\n        raise ValueError('negative')\n"
              "    return n_features ** 2\n")
-    nbformat.write(_submission(wrong), folder / f"{ASSIGNMENT}.ipynb")
+    nbformat.write(submission({"count_quadratic_terms": wrong}), folder / f"{ASSIGNMENT}.ipynb")
     done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(tmp_path / "submitted"), "--out",
-                           str(tmp_path / "out"), "--no-progress"], cwd=tmp_path, capture_output=True, text=True,
+                           str(tmp_path / "out"), "--source", str(REPO / "notebooks"), "--no-progress"], cwd=tmp_path, capture_output=True, text=True,
                           timeout=600, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     with open(tmp_path / "out" / "grades.csv", newline="", encoding="utf-8") as handle:
