@@ -30,12 +30,11 @@ def cmd_build_public(args) -> int:
     return publicgen.main(["--check"] if args.check else ["--write"])
 
 
-# ----- grade (the sandbox's subcommand: autograder/sandbox/cli.py) ------------------------------------------------
+# ----- grade (a class, learner code in the sandbox: autograder/classroom/cli.py) ----------------------------------
 
 def add_grade(sub) -> None:
-    from .classroom.cli import add_classroom_arguments
-    from .sandbox.cli import add_grade_parser
-    add_classroom_arguments(add_grade_parser(sub))  # --jobs/--force/--scheduler/--gradebook/--gradescope
+    from .classroom.cli import add_grade as add_grade_parser
+    add_grade_parser(sub)
 
 
 # ----- release (the student bundle: autograder/classroom/cli.py) -------------------------------------------------
@@ -59,7 +58,14 @@ def add_report(sub) -> None:
     add_parser(sub)
 
 
-SUBCOMMANDS = [add_check, add_build_public, add_grade, add_release, add_gradescope, add_report]
+# ----- export (LMS gradebook import files: autograder/classroom/lms_export.py) ----------------------------------
+
+def add_export(sub) -> None:
+    from .classroom.lms_export import add_parser
+    add_parser(sub)
+
+
+SUBCOMMANDS = [add_check, add_build_public, add_grade, add_release, add_gradescope, add_report, add_export]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,7 +2,7 @@
 
 Run by hand (not a test)::
 
-    .venv/bin/python benchmarks/grading_vs_nbgrader.py        # 5 students x all 8 notebooks = 40 submissions
+    .venv/bin/python benchmarks/grading_vs_nbgrader.py        # 5 students x every notebook (9: 45 submissions)
     .venv/bin/python benchmarks/grading_vs_nbgrader.py --students 12 --assignments 01_neuron_model,03_backpropagation
 
 A throw-away nbgrader course is laid out like the repository (nbgrader_config.py, notebooks/, data/); nbgrader

@@ -1,11 +1,16 @@
-"""Grading a whole class: the function behind ``autograder grade`` (with --jobs, --force, --scheduler,
---gradebook, --gradescope) and the summary it prints.
+"""Grading a whole class: the function behind ``autograder grade`` and the summary it prints.
 
-``grade_directory`` finds every ``submitted/<student>/<assignment>/``, skips those whose stored result is up to
-date (same content hash of the submission and of the grader), grades the others in parallel (``runner``), stores
-each result atomically the moment it arrives (``store``), then writes the class-wide outputs from the store:
-grades.csv and feedback (the sandbox's writers), the nbgrader gradebook and ``autograded/`` tree
-(``nbgrader_io``), Gradescope's results.json files (``gradescope``).
+One straight line, for every submission folder ``submitted/<student>/<assignment>/``:
+
+    store.discover_submissions -> store.read_task (lstat everything, caps, bytes)  -> ResultStore.state
+    -> runner.run_tasks -> runner.grade_task -> sandbox.grade.grade_notebook (one NotebookGrade per notebook)
+    -> ResultStore.save (digest-protected) -> reports (grades.csv, feedback), nbgrader_io (gradebook,
+       autograded/), gradescope (results.json): all from the same ``SubmissionResult`` records.
+
+A stored result is reused when it verifies and the submission and grader are unchanged; one that fails
+verification is regraded and reported. The instructor's real folders (submitted/, the source notebooks, the
+output folder, the gradebook and autograded/ folder, ``--hide`` paths) are resolved and handed to the sandbox,
+which keeps them out of every worker's sight.
 """
 
 from __future__ import annotations
@@ -17,40 +22,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from .records import SubmissionResult
-from .runner import GradingContext, RunReport, run_tasks
+from .records import STATUSES, SubmissionResult
+from .reports import write_reports
+from .runner import GradingContext, RunReport, default_config, run_tasks
 from .store import ResultStore, discover_submissions, fingerprint, read_task
 
-__all__ = [
-    "STATUSES",
-    "GradeRun",
-    "default_config",
-    "default_grade_notebook",
-    "grade_directory",
-    "summary_table",
-]
+__all__ = ["GradeRun", "grade_directory", "summary_table"]
 
-STATUSES = ("passed", "failed", "error", "timeout", "memory", "missing", "tampered")
 RESULTS_FOLDER = "submissions"
 GRADESCOPE_FOLDER = "gradescope"
-
-
-def default_config(course_dir: Path | None = None):
-    """The sandbox's default configuration, with the source notebooks of the nbgrader course around the
-    current directory, if any (else the sandbox's own default)."""
-    from autograder.sandbox.config import SandboxConfig
-
-    from .nbgrader_io import find_course_dir, load_course
-
-    course_dir = course_dir or find_course_dir(Path.cwd())
-    source = load_course(course_dir).folder("source") if course_dir else None
-    return SandboxConfig(source_dir=source if source is not None and source.is_dir() else None)
-
-
-def default_grade_notebook():
-    from ._sandbox_adapter import grade_notebook
-
-    return grade_notebook
 
 
 def _packages() -> list[Path]:
@@ -68,9 +48,37 @@ def _packages() -> list[Path]:
 
 
 def grader_fingerprint(config: Any, assignment: str) -> str:
+    """What a grade of ``assignment`` depends on besides the submission: the code, the source notebooks and the
+    configuration (but not which folders are hidden from the workers: that changes no correct grade)."""
     source_dir = getattr(config, "source_dir", None)
     sources = sorted((Path(source_dir) / assignment).rglob("*.ipynb")) if source_dir else []
+    if hasattr(config, "hide_paths"):
+        config = dataclasses.replace(config, hide_paths=())
     return fingerprint(packages=_packages(), source_files=sources, config_text=repr(config))
+
+
+def expected_notebooks(config: Any, assignment: str) -> tuple[str, ...]:
+    """Stems of the assignment's source notebooks (a submission missing one is graded 'missing' for it)."""
+    from autograder.sandbox.grade import source_notebooks
+
+    return tuple(p.stem for p in source_notebooks(getattr(config, "source_dir", None), assignment))
+
+
+def hide(config: Any, *paths) -> Any:
+    """The configuration with ``paths`` (resolved: relative to the current folder) added to what the sandbox
+    keeps out of the workers' sight."""
+    if not hasattr(config, "hide_paths"):
+        return config
+    extra = tuple(dict.fromkeys(Path(p).resolve() for p in paths if p is not None))
+    extra = tuple(p for p in extra if p not in config.hide_paths)
+    return dataclasses.replace(config, hide_paths=tuple(config.hide_paths) + extra) if extra else config
+
+
+def _source_assignments(source_dir: Path | None) -> list[str]:
+    """Assignment names of the source folder (its sub-folders)."""
+    if source_dir is None or not Path(source_dir).is_dir():
+        return []
+    return sorted(p.name for p in Path(source_dir).iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 @dataclasses.dataclass
@@ -81,6 +89,8 @@ class GradeRun:
     reused: int  # submissions skipped because their stored result was up to date
     report: RunReport
     outputs: list[Path] = dataclasses.field(default_factory=list)
+    forged: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # stored results that failed checks
+    refused: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # folders discovery refused
 
     @property
     def complete(self) -> bool:
@@ -121,63 +131,73 @@ def grade_directory(
         ``nbgrader_config.py``), that course's gradebook is used and its ``autograded/`` folder is written.
     autograded_dir: where the autograded notebooks go; default the course's, else ``out_dir/autograded``
         when a gradebook is written (nbgrader's generate_feedback needs both).
+    grade_notebook: the per-notebook grader (default: the sandbox's; tests pass a stand-in).
     """
-    from . import nbgrader_io
-    from ._sandbox_adapter import expected_notebooks, hide, prepare_config, write_reports
     from .class_report import write_grader_errors
     from .gradescope import write_results_json
+    from .nbgrader_io import late_penalty_assigner, sqlite_url, write_autograded, write_gradebook
 
-    submitted_dir, out_dir = Path(submitted_dir), Path(out_dir)
-    config = prepare_config(config if config is not None else default_config(), out_dir)
-    grade_notebook = grade_notebook or default_grade_notebook()
+    submitted_dir, out_dir = Path(submitted_dir).resolve(), Path(out_dir).resolve()
+    config = config if config is not None else default_config()
+    if getattr(config, "source_dir", None) is not None:
+        config = dataclasses.replace(config, source_dir=Path(config.source_dir).resolve())
     store = ResultStore(out_dir / RESULTS_FOLDER)
 
     course = _course_for(submitted_dir)
     db_url, course_id = None, "default_course"
     if gradebook is not None:
         text = str(gradebook)
-        db_url = text if "://" in text else nbgrader_io.sqlite_url(Path(text))
+        db_url = text if "://" in text else sqlite_url(Path(text))
         course_id = course.course_id if course else course_id
     elif course is not None:
         db_url, course_id = course.db_url, course.course_id
     late_config = (course.config, course.root) if course is not None else (None, None)
     if db_url is not None:  # a late-penalty plugin the course names but that cannot load fails before grading
-        nbgrader_io.late_penalty_assigner(*late_config)
+        late_penalty_assigner(*late_config)
     if db_url is not None and autograded_dir is None:
         autograded_dir = course.folder("autograded") if course else out_dir / "autograded"
-    if db_url is not None:  # learner code must not see (let alone write) the gradebook or others' feedback
-        database = db_url.split(":///", 1)[1] if db_url.startswith("sqlite:///") else None
-        config = hide(config, *(p for p in (database, autograded_dir) if p is not None))
+    database = db_url.split(":///", 1)[1] if db_url and db_url.startswith("sqlite:///") else None
+    # learner code must not see (let alone write) the class, the course, the grades or others' feedback
+    config = hide(config, submitted_dir, out_dir, getattr(config, "source_dir", None), database, autograded_dir)
 
-    found = discover_submissions(submitted_dir, assignments)
-    names = sorted({a for _, a in found})
+    source_dir = getattr(config, "source_dir", None)
+    found = discover_submissions(submitted_dir, assignments, known=_source_assignments(source_dir))
+    names = sorted({f.assignment for f in found})
     fingerprints = {a: grader_fingerprint(config, a) for a in names}
     expected = {a: expected_notebooks(config, a) for a in names}
-    todo, reused = [], 0
-    for student, assignment in found:
-        task = read_task(submitted_dir, student, assignment, fingerprints[assignment], expected[assignment])
-        if not force and store.is_current(task):
+    todo, reused, forged, refused = [], 0, [], []
+    for item in found:
+        task = read_task(submitted_dir, item, fingerprints[item.assignment], expected[item.assignment])
+        if task.refused:
+            refused.append((item.student_id, item.assignment))
+        state = store.state(task)
+        if state == "forged":
+            forged.append((item.student_id, item.assignment))
+        if state == "current" and not force:
             reused += 1
         else:
-            todo.append((student, assignment))
+            todo.append(item)
 
-    def reader(student: str, assignment: str):
-        return lambda: read_task(submitted_dir, student, assignment, fingerprints[assignment], expected[assignment])
+    def reader(item):
+        return lambda: read_task(submitted_dir, item, fingerprints[item.assignment], expected[item.assignment])
 
-    context = GradingContext(config=config, grade_notebook=grade_notebook)
-    report = run_tasks([reader(s, a) for s, a in todo], context, store.save, jobs=jobs, scheduler=scheduler,
-                       progress=progress, labels=todo)
+    context = GradingContext(config, grade_notebook) if grade_notebook else GradingContext(config)
+    report = run_tasks([reader(item) for item in todo], context, store.save, jobs=jobs, scheduler=scheduler,
+                       progress=progress, labels=[(f.student_id, f.assignment) for f in todo])
 
-    results = [r for r in (store.load(s, a) for s, a in found) if r is not None]
-    run = GradeRun(results=results, reused=reused, report=report)
+    results = [r for r in (store.load(f.student_id, f.assignment) for f in found) if r is not None]
+    run = GradeRun(results=results, reused=reused, report=report, forged=forged, refused=refused)
     run.outputs.extend(write_reports(results, out_dir))
     run.outputs.extend(p for p in [write_grader_errors(out_dir, report.errors)] if p is not None)  # for `report`
     if db_url is not None:
-        source_dir = getattr(config, "source_dir", None)
-        nbgrader_io.write_gradebook(results, db_url, course_id=course_id, source_dir=source_dir,
-                                    submitted_dir=submitted_dir, config=late_config[0], course_root=late_config[1])
+        if database is not None:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        write_gradebook(results, db_url, course_id=course_id, source_dir=source_dir, submitted_dir=submitted_dir,
+                        config=late_config[0], course_root=late_config[1])
         for result in results:
-            run.outputs.append(nbgrader_io.write_autograded(result, submitted_dir, autograded_dir, source_dir))
+            if (result.student_id, result.assignment) in refused:
+                continue  # nothing of a refused folder is copied anywhere
+            run.outputs.append(write_autograded(result, submitted_dir, autograded_dir, source_dir))
     if gradescope:
         for result in results:
             path = out_dir / GRADESCOPE_FOLDER / result.student_id / result.assignment / "results.json"
@@ -201,6 +221,11 @@ def summary_table(run: GradeRun, total: int | None = None) -> str:
                      "grade only those.")
     for student, assignment, text in report.errors:
         lines.append(f"GRADER ERROR {student}/{assignment}: {text} (nothing stored; retried by the next run)")
+    for student, assignment in run.forged:
+        lines.append(f"FORGED RESULT {student}/{assignment}: the stored result failed verification (it was "
+                     "changed outside the grader); regraded")
+    for student, assignment in run.refused:
+        lines.append(f"REFUSED {student}/{assignment}: not graded (see its rows in grades.csv for why)")
 
     by_assignment: dict[str, list[SubmissionResult]] = {}
     for result in run.results:

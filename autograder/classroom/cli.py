@@ -1,7 +1,7 @@
-"""Command-line parts of the classroom layer, registered by ``autograder/cli.py``.
+"""Command-line parts of the classroom layer, registered by ``autograder/cli.py``: argument parsing only.
 
-- ``add_classroom_arguments(grade_parser)``: --jobs, --force, --scheduler, --gradebook, --gradescope,
-  --no-progress on the sandbox's ``grade`` subcommand, which then runs through ``grade_directory``.
+- ``add_grade``: ``autograder grade SUBMITTED_DIR --out OUT_DIR ...``, the one class driver
+  (``api.grade_directory``).
 - ``add_release``: ``autograder release OUT_DIR``.
 - ``add_gradescope``: ``autograder gradescope`` (Gradescope's run_autograder).
 """
@@ -9,15 +9,34 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from pathlib import Path
 
-__all__ = ["add_classroom_arguments", "add_gradescope", "add_release", "run_grade"]
+__all__ = ["add_gradescope", "add_grade", "add_release", "run_grade"]
 
 
-def add_classroom_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    group = parser.add_argument_group("class-wide grading")
+def add_grade(sub) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "grade", help="grade nbgrader submissions safely (learner code in confined workers)",
+        description="Grade SUBMITTED_DIR/<student_id>/<assignment>/<notebook>.ipynb; write OUT_DIR/grades.csv, "
+                    "OUT_DIR/feedback/<student>/feedback.{md,html} and the resumable store OUT_DIR/submissions/.")
+    p.add_argument("submitted_dir", type=Path, metavar="SUBMITTED_DIR")
+    p.add_argument("--out", type=Path, required=True, metavar="OUT_DIR")
+    p.add_argument("--source", type=Path, default=None, metavar="SOURCE_DIR",
+                   help="instructor source notebooks (default: the nbgrader course's source folder, else the "
+                        "course's notebooks/ folder)")
+    p.add_argument("--timeout", type=float, default=60.0, help="wall-clock seconds per notebook (default 60)")
+    p.add_argument("--step-timeout", type=float, default=None,
+                   help="wall-clock seconds per cell or per exercise's checks (default: a third of --timeout)")
+    p.add_argument("--memory", type=int, default=2048, metavar="MB", help="address-space limit in MiB (default 2048)")
+    p.add_argument("--isolate", choices=("auto", "rlimits", "strict"), default="auto",
+                   help="auto: every layer this machine allows; strict: fail when one is refused")
+    p.add_argument("--hide", type=Path, action="append", default=[], metavar="PATH",
+                   help="another path the learner code must not see; repeatable (submitted/, the source, the "
+                        "output folder and the gradebook are always hidden)")
+    p.add_argument("--uid-base", type=int, default=None, metavar="UID",
+                   help="first of the unassigned uids the workers run as when grading as root (default 61000)")
+    group = p.add_argument_group("class-wide grading")
     group.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                        help="submissions graded in parallel (default: all cores)")
     group.add_argument("--force", action="store_true",
@@ -31,20 +50,24 @@ def add_classroom_arguments(parser: argparse.ArgumentParser) -> argparse.Argumen
     group.add_argument("--gradescope", action="store_true",
                        help="also write OUT_DIR/gradescope/<student>/<assignment>/results.json")
     group.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.set_defaults(func=run_grade)
-    return parser
+    p.set_defaults(func=run_grade)
+    return p
 
 
 def _config_from_args(args):
-    """The sandbox configuration from the grade subcommand's own options (--source, --timeout, ...)."""
-    from autograder.sandbox.config import SandboxConfig
+    """The sandbox configuration from the command's options; every path resolved against the current folder."""
+    import dataclasses
 
-    fields = {f.name for f in dataclasses.fields(SandboxConfig)}
-    values = {"source_dir": getattr(args, "source", None), "timeout": getattr(args, "timeout", None),
-              "step_timeout": getattr(args, "step_timeout", None), "memory_mb": getattr(args, "memory", None),
-              "isolate": getattr(args, "isolate", None),
-              "hide_paths": tuple(getattr(args, "hide", None) or ())}
-    return SandboxConfig(**{k: v for k, v in values.items() if k in fields and v is not None})
+    from .runner import default_config
+
+    config = default_config()
+    values = {"timeout": getattr(args, "timeout", None), "step_timeout": getattr(args, "step_timeout", None),
+              "memory_mb": getattr(args, "memory", None), "isolate": getattr(args, "isolate", None),
+              "uid_base": getattr(args, "uid_base", None)}
+    if getattr(args, "source", None) is not None:
+        values["source_dir"] = Path(args.source).resolve()
+    hidden = tuple(Path(p).resolve() for p in (getattr(args, "hide", None) or ()))
+    return dataclasses.replace(config, **{k: v for k, v in values.items() if v is not None}, hide_paths=hidden)
 
 
 def run_grade(args) -> int:
@@ -59,8 +82,7 @@ def run_grade(args) -> int:
     except LatePenaltyConfigError as exc:
         print(f"autograder grade: error: {exc}", file=sys.stderr)
         return 2
-    notes = sorted({n for r in run.results for nb in r.notebooks for n in (nb.detail or {}).get("isolation", ())})
-    for note in notes:
+    for note in sorted({n for r in run.results for n in r.isolation}):
         print(f"isolation: {note}")
     print(f"grades: {Path(args.out) / 'grades.csv'}")
     if run.report.interrupted:
@@ -111,10 +133,10 @@ def add_gradescope(sub) -> argparse.ArgumentParser:
 
 
 def run_gradescope(args) -> int:
-    from ._sandbox_adapter import prepare_config
+    from .api import hide
     from .gradescope import run_autograder
 
-    config = prepare_config(_config_from_args(args), args.results.parent)
+    config = hide(_config_from_args(args), args.results.parent, args.submission)
     data = run_autograder(args.submission, args.results, config=config, assignment=args.assignment,
                           visibility=args.visibility)
     print(f"score {data['score']:g} over {len(data['tests'])} test(s); wrote {args.results}")

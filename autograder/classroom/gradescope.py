@@ -206,9 +206,9 @@ def run_autograder(
     ``assignment`` is given. Whatever goes wrong, a results.json explaining it is written (score 0), since
     Gradescope shows nothing useful to the student otherwise.
     """
-    from .api import default_config, default_grade_notebook
     from .records import SubmissionTask
-    from .runner import GradingContext, grade_task
+    from .runner import GradingContext, default_config, grade_task
+    from .store import MAX_FILE_BYTES, read_regular
 
     started = time.monotonic()
     submission_dir = Path(submission_dir)
@@ -216,15 +216,15 @@ def run_autograder(
     try:
         notebooks = sorted(p for p in submission_dir.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
         name, chosen, notes = match_upload(notebooks, getattr(config, "source_dir", None), assignment)
-        files = tuple((f"{stem}.ipynb", path.read_bytes()) for stem, path in chosen.items())
+        files = tuple((f"{stem}.ipynb", read_regular(path, MAX_FILE_BYTES)) for stem, path in chosen.items())
         for extra in sorted(submission_dir.iterdir()):
             if extra.is_file() and extra.suffix != ".ipynb":
-                files += ((extra.name, extra.read_bytes()),)
+                files += ((extra.name, read_regular(extra, MAX_FILE_BYTES)),)  # never through a link
         expected = tuple(sorted(p.stem for p in (Path(config.source_dir) / name).glob("*.ipynb")
                                 if not p.name.startswith(".")))
         task = SubmissionTask(student_id=student_id or _student_id(submission_dir), assignment=name,
                               files=files, key="gradescope", expected=expected)
-        context = GradingContext(config=config, grade_notebook=grade_notebook or default_grade_notebook())
+        context = GradingContext(config, grade_notebook) if grade_notebook else GradingContext(config)
         result = grade_task(task, context)
         data = results_json(result, visibility=visibility, execution_time=time.monotonic() - started)
         if notes:

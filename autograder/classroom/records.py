@@ -1,10 +1,11 @@
-"""Plain records of the classroom layer: what one grading task is, and what grading it gave.
+"""What the classroom moves around: one task per submission folder, and its result.
 
 A *submission* is one student's folder for one assignment (nbgrader's ``submitted/<student>/<assignment>/``); it
-holds one or more notebooks. ``SubmissionTask`` carries the submission's files as bytes, so that the same task
-can be graded in a local process pool or on a remote Dask worker that shares no file system with the instructor.
-``SubmissionResult`` is what is stored per submission (one JSON file) and what every exporter reads: grades.csv,
-the nbgrader gradebook and autograded/ tree, Gradescope's results.json.
+holds one or more notebooks. ``SubmissionTask`` carries the submission's files as bytes, read once by the
+trusted discovery (``store.read_task``), so that the same task can be graded in a local process pool or on a
+remote Dask worker that shares no file system with the instructor. ``SubmissionResult`` groups the sandbox's
+``NotebookGrade`` of each notebook, unchanged: it is what the store keeps and what every output reads
+(grades.csv and feedback in ``reports``, the gradebook in ``nbgrader_io``, results.json in ``gradescope``).
 """
 
 from __future__ import annotations
@@ -13,70 +14,52 @@ import dataclasses
 import json
 from typing import Any
 
-__all__ = ["ExerciseRow", "NotebookGrade", "SubmissionResult", "SubmissionTask"]
+from autograder.sandbox.records import STATUSES, CellReport, ExerciseRow, NotebookGrade, NotebookSubmission
 
-
-@dataclasses.dataclass(frozen=True)
-class ExerciseRow:
-    """One exercise of one notebook: exactly a grades.csv row without the student/assignment/notebook columns."""
-
-    exercise: str
-    score: float
-    max_score: float
-    status: str  # passed, failed, error, timeout, memory, missing, tampered
-    message: str = ""
-    hint: str = ""
-    misconception: str = ""  # id of the known-wrong variant the answer matched ("" when none)
-
-    @property
-    def passed(self) -> bool:
-        return self.status == "passed"
-
-
-@dataclasses.dataclass(frozen=True)
-class NotebookGrade:
-    """The rows of one notebook of a submission, plus submission-wide notes (tampering, crashes, ...)."""
-
-    notebook: str  # file stem, e.g. "01_neuron_model"
-    rows: tuple[ExerciseRow, ...]
-    notes: tuple[str, ...] = ()
-    detail: dict | None = None  # the sandbox's own result (its JSON form), for its feedback writer
-
-    @property
-    def score(self) -> float:
-        return sum(row.score for row in self.rows)
-
-    @property
-    def max_score(self) -> float:
-        return sum(row.max_score for row in self.rows)
+__all__ = ["STATUSES", "CellReport", "ExerciseRow", "NotebookGrade", "NotebookSubmission", "SubmissionResult",
+           "SubmissionTask"]
 
 
 @dataclasses.dataclass(frozen=True)
 class SubmissionTask:
     """Everything needed to grade one submission, as picklable data (no open files, no paths to read later).
 
-    files: (relative path, content) of every file in the submission folder, notebooks included.
-    key: content hash of the files and of the grader's fingerprint (version, configuration, source notebooks);
-        a stored result with the same key is up to date.
+    files: (relative path, content) of every file of the submission folder that discovery accepted.
+    key: content hash of the files and of the grader's fingerprint; a stored result with the same key (and a
+        valid digest) is up to date.
+    expected: notebook stems the assignment has (from the source notebooks), if known.
+    refused: why discovery refused the whole folder (a symbolic link, a FIFO, a file over the size limit...);
+        when set, ``files`` is empty and every exercise of every expected notebook is an ``error`` saying so.
     """
 
     student_id: str
     assignment: str
     files: tuple[tuple[str, bytes], ...]
     key: str
-    expected: tuple[str, ...] = ()  # notebook stems the assignment has (from the source notebooks), if known
+    expected: tuple[str, ...] = ()
+    refused: str = ""
 
     @property
     def notebooks(self) -> tuple[str, ...]:
-        """Stems of the notebooks to grade: the assignment's, else every notebook submitted."""
+        """Stems of the notebooks to grade: the assignment's, else every notebook submitted (else the assignment's
+        own name, so that a refused folder still gets its rows)."""
         if self.expected:
             return tuple(self.expected)
-        return tuple(sorted(name[:-6] for name, _ in self.files if name.endswith(".ipynb") and "/" not in name))
+        found = tuple(sorted(name[:-6] for name, _ in self.files if name.endswith(".ipynb") and "/" not in name))
+        return found or (self.assignment,)
+
+    def notebook(self, stem: str) -> NotebookSubmission:
+        """The sandbox's input for one of this submission's notebooks."""
+        files = dict(self.files)
+        others = tuple(name for name in sorted(files) if name.endswith(".ipynb") and "/" not in name
+                       and name != f"{stem}.ipynb")
+        return NotebookSubmission(self.student_id, self.assignment, stem, files.get(f"{stem}.ipynb"), others,
+                                  self.refused)
 
 
 @dataclasses.dataclass(frozen=True)
 class SubmissionResult:
-    """The outcome of grading one submission; stored as one JSON file per submission."""
+    """The outcome of grading one submission: the sandbox's grade of each of its notebooks."""
 
     student_id: str
     assignment: str
@@ -97,23 +80,21 @@ class SubmissionResult:
     def max_score(self) -> float:
         return sum(nb.max_score for nb in self.notebooks)
 
+    @property
+    def isolation(self) -> tuple[str, ...]:
+        """Instructor-facing notes of every notebook (refused confinement layers, grader errors)."""
+        return tuple(dict.fromkeys(n for nb in self.notebooks for n in nb.isolation))
+
     def to_plain(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return {"student_id": self.student_id, "assignment": self.assignment, "key": self.key,
+                "notebooks": [nb.to_plain() for nb in self.notebooks], "seconds": self.seconds,
+                "graded_at": self.graded_at}
 
     @classmethod
     def from_plain(cls, data: dict[str, Any]) -> SubmissionResult:
-        notebooks = tuple(
-            NotebookGrade(
-                notebook=str(nb["notebook"]),
-                rows=tuple(ExerciseRow(**row) for row in nb["rows"]),
-                notes=tuple(nb.get("notes", ())),
-                detail=nb.get("detail"),
-            )
-            for nb in data["notebooks"]
-        )
         return cls(student_id=str(data["student_id"]), assignment=str(data["assignment"]), key=str(data["key"]),
-                   notebooks=notebooks, seconds=float(data.get("seconds", 0.0)),
-                   graded_at=str(data.get("graded_at", "")))
+                   notebooks=tuple(NotebookGrade.from_plain(nb) for nb in data["notebooks"]),
+                   seconds=float(data.get("seconds", 0.0)), graded_at=str(data.get("graded_at", "")))
 
     def to_json(self) -> str:
         return json.dumps(self.to_plain(), indent=1, sort_keys=True)

@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -28,16 +27,16 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .records import NotebookGrade, SubmissionResult, SubmissionTask
+from .records import NotebookGrade, NotebookSubmission, SubmissionResult, SubmissionTask
 
-__all__ = ["GradingContext", "RunReport", "default_jobs", "grade_task", "run_tasks"]
+__all__ = ["GradingContext", "RunReport", "default_config", "default_jobs", "grade_task", "run_tasks"]
 
 #: Modules worth importing once in the forkserver (the trusted grader, the exercise registry, the answer key);
 #: a module that cannot be imported is skipped.
-PRELOAD = ("autograder.sandbox.grading", "autograder.registry")
+PRELOAD = ("autograder.sandbox.grade", "autograder.registry")
 
-#: grade_notebook(notebook_path, student_id, assignment, config) -> NotebookGrade
-GradeNotebook = Callable[[Path, str, str, Any], NotebookGrade]
+#: grade_notebook(submission, config) -> NotebookGrade (the sandbox's ``grade_notebook``, or a test's stand-in)
+GradeNotebook = Callable[[NotebookSubmission, Any], NotebookGrade]
 
 
 def default_jobs() -> int:
@@ -48,6 +47,25 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def default_config(course_dir: Path | None = None):
+    """The sandbox's default configuration, with the source notebooks of the nbgrader course around the
+    current directory, if any (else the course's own notebooks/ folder)."""
+    from autograder.sandbox.config import SandboxConfig
+    from autograder.sandbox.grade import default_source_dir
+
+    from .nbgrader_io import find_course_dir, load_course
+
+    course_dir = course_dir or find_course_dir(Path.cwd())
+    source = load_course(course_dir).folder("source") if course_dir else None
+    return SandboxConfig(source_dir=source if source is not None and source.is_dir() else default_source_dir())
+
+
+def _sandbox_grade_notebook(submission: NotebookSubmission, config: Any) -> NotebookGrade:
+    from autograder.sandbox.grade import grade_notebook
+
+    return grade_notebook(submission, config)
+
+
 @dataclasses.dataclass(frozen=True)
 class GradingContext:
     """What every worker needs besides the task: the grading configuration and the per-notebook grader.
@@ -56,25 +74,14 @@ class GradingContext:
     """
 
     config: Any
-    grade_notebook: GradeNotebook
+    grade_notebook: GradeNotebook = _sandbox_grade_notebook
 
 
 def grade_task(task: SubmissionTask, context: GradingContext) -> SubmissionResult:
-    """Grade one submission: lay its files out in a private temporary folder and grade each notebook there.
-
-    Runs in a pool process or on a Dask worker; reads nothing but the task and writes nothing but its temp dir.
-    """
+    """Grade one submission: each of its notebooks, straight from the task's bytes (nothing is written to disk
+    here; the sandbox gives each worker a fresh folder of its own). Runs in a pool process or on a Dask worker."""
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="classroom-") as tmp:
-        folder = Path(tmp) / "submitted" / task.student_id / task.assignment
-        for name, content in task.files:
-            target = folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-        notebooks = tuple(
-            context.grade_notebook(folder / f"{name}.ipynb", task.student_id, task.assignment, context.config)
-            for name in task.notebooks
-        )
+    notebooks = tuple(context.grade_notebook(task.notebook(name), context.config) for name in task.notebooks)
     return SubmissionResult(
         student_id=task.student_id, assignment=task.assignment, key=task.key, notebooks=notebooks,
         seconds=round(time.monotonic() - started, 3),

@@ -9,6 +9,9 @@ What the text of an exercise states and what its cases grade must agree, in both
 3. every non-advice entry is graded: each of its ``graded_by`` items is a case tag carried by at least one public
    AND one hidden case, or a judge the spec really runs (``judge:purity``, ``judge:warnings``, ``judge:method``,
    ``judge:<property judge>``);
+A thinking question (``judge_kind == "answer"``) needs no entries: its text asks for one thing, the answer, which
+the answer judge grades.
+
 4. every case tag and every judge the spec runs is claimed by an entry (nothing is graded that the text does not
    state). For a property-judged exercise, the ordinary ("values") cases are claimed with the judge.
 
@@ -150,6 +153,8 @@ def ledger_problems(spec: ExerciseSpec, text: ExerciseText, public_cases: Sequen
     """Every disagreement between ``spec.requirements``, the exercise's text and its cases (empty: they agree)."""
     name, reqs = spec.name, spec.requirements
     problems = []
+    if spec.judge_kind == "answer" and not reqs:
+        return []   # a thinking question states one requirement, its answer, graded by the answer judge
     if not reqs:
         return [f"{name}: the ledger is empty (add requirements=... to its ExerciseSpec)"]
     context = normalise(text.context)

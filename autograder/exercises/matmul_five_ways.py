@@ -74,20 +74,20 @@ METHODS = {
     "matmul_elementwise": (
         MethodRule(forbid=_PRODUCTS, require=("sum of a product",), min_loops=1, max_loops=2,
                    says="two loops (over i and j) and one element-wise product and sum per entry"),
-        (R("values", "C = a @ b with a loop over entries", by="values"),
+        (R("values", "C = a @ b", by="values"),
          R("method", "Two loops (over $i$ and $j$) and one element-wise product and sum per entry",
-           "each entry is (row of a * column of b).sum()", by="judge:method"))),
+           "two Python loops, over the rows and the columns of the result", by="judge:method"))),
     "matmul_broadcast": (
         MethodRule(forbid=_PRODUCTS, require=("sum of a product",), min_loops=1, max_loops=1,
                    says="one loop over the rows of a; each row of the result in one broadcast expression"),
-        (R("values", "C = a @ b with one loop over rows", by="values"),
+        (R("values", "C = a @ b", by="values"),
          R("method", "One loop over the rows of `a`; each row of the result in one broadcast expression",
-           "each row is (a[i, :, None] * b).sum(axis=0)", by="judge:method"))),
+           "a single Python loop, over the rows of a", by="judge:method"))),
     "matmul_einsum": (
         MethodRule(forbid=("@", "np.dot", "np.matmul"), require=("np.einsum",), max_loops=0,
                    says="one call to np.einsum"),
-        (R("values", 'C = a @ b with np.einsum("ik,kj->ij", ...)', by="values"),
-         R("method", "One call to `np.einsum`", by="judge:method"))),
+        (R("values", "C = a @ b", by="values"),
+         R("method", "One call to `np.einsum`", "a single call to np.einsum (no Python loop)", by="judge:method"))),
 }
 
 

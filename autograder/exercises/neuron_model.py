@@ -177,7 +177,7 @@ COUNT_QUADRATIC_TERMS = ExerciseSpec(
     ),
     arg_names=("n_features",),
     requirements=(
-        R("values", "Implement `count_quadratic_terms(n_features)`", "squares plus cross terms; no linear terms, no constant",
+        R("values", "Implement `count_quadratic_terms(n_features)`", "squares and cross terms; no linear terms, no constant",
           by="values"),
         R("int", "as a Python `int`", by="values"),
         R("raises-negative", "Raise a `ValueError` for a negative number of features", by="raises-negative"),

@@ -46,7 +46,8 @@ def one_hot_cases(rng):
     m, k = int(rng.integers(12, 30)), int(rng.integers(3, 11))
     return [
         Case(f"{m} labels, K = {k}", (A(_labels(rng, m, k), dtype=np.int64), S(k)), kind="random labels"),
-        Case("the ten digits, K = 10", (A(rng.permutation(10), dtype=np.int64), S(10))),
+        Case("the ten digits, K = 10", (A(rng.permutation(10), dtype=np.int64), S(10)),
+             kind="the ten digits in a shuffled order"),
         Case("m = 1", (A([int(rng.integers(0, 4))], dtype=np.int64), S(4))),
         Case("one class absent: labels 0..2 with K = 5", (A(_labels(rng, 9, 3), dtype=np.int64), S(5))),
         Case("a negative label", (A([0, 2, -1], dtype=np.int64), S(3)), grades="raises-label",

@@ -311,7 +311,7 @@ NEURAL_NET = ExerciseSpec(
     requirements=(
         R("behaviour", "Implement the bodies of `fit`, `predict_proba`, `predict` and `score`",
           "using the provided `init_params`", "It is graded by behaviour", "Labels of shape (m,), int 0/1",
-          "Accuracy (a fraction in [0, 1])", "Learn params_ from X (m, n) and y (m,) or (m, 1) of 0/1 labels",
+          "Accuracy (a fraction in [0, 1])", "predict gives 0/1 labels of shape (m,)", "Learn params_ from X (m, n) and y (m,) or (m, 1) of 0/1 labels",
           by="judge:neural_net"),
         R("checks", "check the shapes, that the labels are 0/1, that `layers` starts with the number of features",
           by="judge:neural_net"),

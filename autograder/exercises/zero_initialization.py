@@ -169,7 +169,7 @@ HIDDEN_UNIT_SPREAD = ExerciseSpec(
     ),
     arg_names=("theta",), atol=1e-12,
     requirements=(
-        R("values", "returning a `float`", "max over input rows of (max - min across the hidden columns)", by="values"),
+        R("values", "returning a `float`", "0.0 exactly when all columns of `theta` are equal", by="values"),
         R("ptp", "(hint: `np.ptp`", advice=True),
         R("raises-shape", "Raise a `ValueError` if `theta` is not a non-empty 2-D array", by="raises-shape"),
     ),

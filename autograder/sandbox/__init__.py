@@ -1,36 +1,30 @@
-"""Grading submitted notebooks safely: learner code in a confined worker, verdicts in the trusted grader.
+"""Grading ONE submitted notebook safely: learner code in a confined worker, verdicts in the trusted grader.
 
-Public API (``autograder grade`` is a thin CLI over it)::
+    from autograder.sandbox import NotebookSubmission, SandboxConfig, grade_notebook
+    grade = grade_notebook(NotebookSubmission("ada", "01_neuron_model", "01_neuron_model", content),
+                           SandboxConfig(source_dir=Path("notebooks")))
+    grade.rows  # one ExerciseRow per exercise: exercise, score, max_score, status, message, hint
 
-    from autograder.sandbox import SandboxConfig, grade_submissions, grade_submission, find_submissions
-    results = grade_submissions("submitted", "graded", SandboxConfig(source_dir="notebooks", timeout=60))
-
-The names are imported lazily: the worker process imports this package too, and must never load the
-instructor side (``grading`` imports the exercise registry, which imports the answer key).
+A class (discovery, the resumable store, parallel fan-out, grades.csv, feedback, gradebook, Gradescope) is the
+classroom's job: ``autograder grade`` (``autograder.classroom``). The names are imported lazily: the worker
+process imports this package too, and must never load the instructor side (``grade`` imports the exercise
+registry, which imports the answer key).
 """
 
 from __future__ import annotations
 
-__all__ = [
-    "STATUSES",
-    "GradeRow",
-    "SandboxConfig",
-    "Submission",
-    "SubmissionResult",
-    "find_submissions",
-    "grade_submission",
-    "grade_submissions",
-    "submission_key",
-    "write_grades_csv",
-    "write_result",
-]
+__all__ = ["HIDDEN_MODULES", "STATUSES", "CellReport", "ExerciseRow", "NotebookGrade", "NotebookSubmission",
+           "SandboxConfig", "grade_notebook"]
 
 
 def __getattr__(name):
-    if name in ("SandboxConfig", "STATUSES"):
+    if name in ("SandboxConfig", "HIDDEN_MODULES"):
         from . import config
         return getattr(config, name)
-    if name in __all__:
-        from . import grading
-        return getattr(grading, name)
+    if name in ("STATUSES", "CellReport", "ExerciseRow", "NotebookGrade", "NotebookSubmission"):
+        from . import records
+        return getattr(records, name)
+    if name == "grade_notebook":
+        from . import grade
+        return grade.grade_notebook
     raise AttributeError(name)

@@ -1,12 +1,58 @@
-"""Grading configuration: one frozen dataclass, no string-keyed dicts."""
+"""Grading configuration: one frozen dataclass, and the one list of modules a worker must never reach."""
 
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
+import os
 from pathlib import Path
 
-#: Statuses a grades.csv row can carry (issue 5).
-STATUSES = ("passed", "failed", "error", "timeout", "memory", "missing", "tampered")
+from .records import STATUSES
+
+__all__ = ["HIDDEN_MODULES", "STATUSES", "SandboxConfig", "hidden_module_paths", "is_hidden_module"]
+
+#: The answer key and the instructor side: what learner code must neither import nor read. This is THE list:
+#: the worker's import guard, the zygote's self-check, the paths hidden from the worker (``hidden_module_paths``)
+#: and the student bundle (classroom/release.py) all derive from it.
+HIDDEN_MODULES = (
+    "course_lib",  # the reference implementation, i.e. the answer key
+    "autograder.exercises",  # specs: hidden case generators, references, misconception mutants
+    "autograder.registry",
+    "autograder.hidden",
+    "autograder.publicgen",
+    "autograder.cli",  # the instructor's command line (the learner's is autograder.learner_cli)
+    "autograder.classroom",  # the class: discovery, store (and its key), exports
+    "autograder.sandbox.grade",  # the trusted side of the sandbox: plans, hidden inputs, verdicts
+    "autograder.sandbox.workdir",
+    "autograder.sandbox.judging",
+    "nbgrader",  # gradebooks and hidden-test tooling
+)
+
+
+def is_hidden_module(name: str) -> bool:
+    """True for a module of ``HIDDEN_MODULES`` or any submodule of one."""
+    return any(name == hidden or name.startswith(hidden + ".") for hidden in HIDDEN_MODULES)
+
+
+def hidden_module_paths() -> tuple[str, ...]:
+    """Files and folders that hold ``HIDDEN_MODULES`` in this installation (packages as folders, modules as
+    their source file and its cached bytecode), found without importing them; modules not installed are left
+    out."""
+    paths: set[str] = set()
+    for name in HIDDEN_MODULES:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        if spec is None:
+            continue
+        if spec.submodule_search_locations:
+            paths.update(os.path.realpath(p) for p in spec.submodule_search_locations)
+        elif spec.origin and os.path.isfile(spec.origin):
+            paths.add(os.path.realpath(spec.origin))
+            if spec.cached and os.path.exists(spec.cached):
+                paths.add(os.path.realpath(spec.cached))
+    return tuple(sorted(paths))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,9 +82,10 @@ class SandboxConfig:
     uid_base : first unprivileged uid/gid used for worker slots when the grader runs as root.
     data_dir : files copied next to the submission as ``data/`` (the notebooks read
         ``../../data/...``); ``None`` means the course's ``data`` directory when it exists.
-    hide_paths : extra paths hidden from the worker (e.g. a gradebook); the submitted dir, the
-        output dir, the source dir, the answer key and the instructor side of the autograder are
-        always hidden when a mount namespace is available.
+    hide_paths : the instructor's folders the worker must not see wherever they sit (the real ``submitted/``,
+        the course's source notebooks, the output folder, the gradebook, ``--hide`` paths), as absolute paths.
+        The classroom fills it in (``classroom.api``); the answer key and the instructor side of the autograder
+        (``HIDDEN_MODULES``) are always hidden.
     salt : mixed into the per-student seed (a course may keep it secret so hidden inputs cannot be
         recomputed by students who read this code).
     warm_start : fork each worker from a zygote that has already imported numpy, pandas, scikit-learn,

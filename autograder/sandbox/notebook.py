@@ -19,6 +19,10 @@ from pathlib import Path
 import nbformat
 
 MAX_NOTEBOOK_BYTES = 20 * 2**20
+#: More cells than any course notebook has by far; bounds the time nbformat spends on one submission.
+MAX_CELLS = 2000
+#: Longest grade_id shown in a cell's label (the learner controls it).
+MAX_LABEL_ID = 40
 SKIP_TAGS = ("demo",)
 
 
@@ -127,19 +131,17 @@ class UnreadableNotebook(ValueError):
     """The submitted file is not a notebook we can grade; the message says why (learner-facing)."""
 
 
-def read_submission(path: Path):
-    """Parse a submitted notebook defensively. Raises ``UnreadableNotebook`` with a learner-facing reason."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise UnreadableNotebook(f"the notebook file cannot be opened ({exc.strerror})") from None
-    if not path.is_file():
-        raise UnreadableNotebook("the submitted notebook is not a regular file")
+def read_submission(raw: bytes):
+    """Parse a submitted notebook's bytes defensively. Raises ``UnreadableNotebook`` with a learner-facing reason.
+
+    The work is bounded before anything expensive runs: the size (``MAX_NOTEBOOK_BYTES``), then, after the plain
+    JSON parse, the number of cells (``MAX_CELLS``); nbformat's conversion and validation only ever see a
+    notebook within both limits.
+    """
+    size = len(raw)
     if size > MAX_NOTEBOOK_BYTES:
         raise UnreadableNotebook(f"the notebook is {size / 2**20:.0f} MiB, larger than the "
                                  f"{MAX_NOTEBOOK_BYTES // 2**20} MiB accepted (clear large outputs and resubmit)")
-    raw = path.read_bytes()
     if not raw.strip():
         raise UnreadableNotebook("the notebook file is empty")
     try:
@@ -154,6 +156,9 @@ def read_submission(path: Path):
                                  "edited outside Jupyter") from None
     if not isinstance(data, dict) or not isinstance(data.get("nbformat"), int):
         raise UnreadableNotebook("the file is JSON but not a Jupyter notebook (no 'nbformat' field)")
+    cells = _cell_count(data)
+    if cells > MAX_CELLS:
+        raise UnreadableNotebook(f"the notebook has {cells} cells, more than the {MAX_CELLS} accepted")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -163,6 +168,17 @@ def read_submission(path: Path):
     if not isinstance(nb.get("cells"), list):
         raise UnreadableNotebook("the notebook has no list of cells")
     return nb
+
+
+def _cell_count(data: dict) -> int:
+    """Cells of a parsed notebook, nbformat 4 (``cells``) or 3 (``worksheets[*].cells``)."""
+    cells = data.get("cells")
+    if isinstance(cells, list):
+        return len(cells)
+    sheets = data.get("worksheets")
+    if isinstance(sheets, list):
+        return sum(len(w["cells"]) for w in sheets if isinstance(w, dict) and isinstance(w.get("cells"), list))
+    return 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -261,7 +277,12 @@ def plan_cells(nb, source: SourceNotebook | None) -> CellPlan:
 
 
 def _label(i: int, gid: str | None) -> str:
-    return f"cell {i + 1}" + (f" ({gid})" if gid else "")
+    """Learner-facing name of a cell: "cell 7 (sigmoid)"; the grade_id (learner-controlled metadata) is cut to
+    ``MAX_LABEL_ID`` characters of letters, digits, ``_`` and ``-``, anything else shown as ``?``."""
+    if not gid:
+        return f"cell {i + 1}"
+    shown = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "_-") else "?" for ch in gid[:MAX_LABEL_ID])
+    return f"cell {i + 1} ({shown}{'...' if len(gid) > MAX_LABEL_ID else ''})"
 
 
 def _check_tampering(cells, source: SourceNotebook, plan: CellPlan) -> None:

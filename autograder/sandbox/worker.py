@@ -19,20 +19,19 @@ import json
 import os
 import sys
 
-BLOCKED_PREFIXES = ("course_lib", "autograder.exercises", "autograder.registry", "autograder.hidden",
-                    "autograder.api", "autograder.cli", "autograder.sandbox.grading", "autograder.sandbox.judging",
-                    "autograder.sandbox.source_cache", "nbgrader.api")
+from autograder.sandbox.config import is_hidden_module
+
 MAIN_PID = os.getpid()  # reset by the zygote in each child it forks
 PROGRESS_FD = 3  # replaced by the number the parent passes in argv[2]
 FORKED = False  # True in a child of the zygote (autograder.sandbox.zygote): a warm start, same code from here on
 
 
 class ImportGuard:
-    """Meta-path finder refusing the instructor side of the course (defence in depth: when the grader is
-    root the files are also hidden by the mount namespace)."""
+    """Meta-path finder refusing ``config.HIDDEN_MODULES``, the answer key and the instructor side (defence in
+    depth: their files are also hidden from the worker)."""
 
     def find_spec(self, name, path=None, target=None):
-        if any(name == p or name.startswith(p + ".") for p in BLOCKED_PREFIXES):
+        if is_hidden_module(name):
             raise ImportError(f"{name} is not available while grading")
 
     def find_module(self, name, path=None):  # pragma: no cover - legacy protocol
@@ -138,7 +137,7 @@ def main(argv: list[str]) -> int:
 
     os.environ.update({k: v for k, v in worker_env(workdir).items() if k in ("HOME", "IPYTHONDIR", "MPLCONFIGDIR")})
     sys.meta_path.insert(0, ImportGuard())
-    for mod in [m for m in sys.modules if any(m == p or m.startswith(p + ".") for p in BLOCKED_PREFIXES)]:
+    for mod in [m for m in sys.modules if is_hidden_module(m)]:
         del sys.modules[mod]
 
     import numpy as np

@@ -79,9 +79,9 @@ def _preload() -> None:
     for name in PRELOAD:
         with contextlib.suppress(Exception):  # not importable here: the child imports it when a cell needs it
             importlib.import_module(name)
-    from autograder.sandbox.worker import BLOCKED_PREFIXES
+    from autograder.sandbox.config import is_hidden_module
 
-    leaked = [m for m in sys.modules if any(m == p or m.startswith(p + ".") for p in BLOCKED_PREFIXES)]
+    leaked = [m for m in sys.modules if is_hidden_module(m)]
     if leaked:
         raise RuntimeError(f"the zygote imported instructor-side modules: {leaked[:5]}")
 

@@ -232,9 +232,53 @@ def test_report_lists_late_work_with_its_penalty_and_the_grader_failures(tmp_pat
     assert "worker died" in review[("dan", "grader error")]
     students = {r["student_id"]: r for r in tables["Students"]}
     assert (students["ben"]["total"], students["ben"]["penalty"], students["ben"]["final"]) == ("2/5", "1.5", "0.5")
-    assert students["cat"]["final"] == "0"  # a penalty never takes a notebook below zero
+    assert students["cat"]["final"] == "0"  # a penalty never takes a submission below zero
 
 
 def test_report_without_grades_says_what_to_run(tmp_path):
     done = autograder("report", tmp_path / "nowhere", cwd=tmp_path, expect=2)
     assert done.stderr.count("\n") == 1 and "autograder grade" in done.stderr and not done.stdout
+
+
+# --- autograder export ------------------------------------------------------------------------------------------
+
+ROSTER = """student_id,name,canvas_id,sis_user_id,sis_login_id,section,email,idnumber,first_name,last_name
+ada,"Lovelace, Ada",101,S1,ada1,A,ada@example.org,1001,Ada,Lovelace
+bob,"Builder, Bob",102,S2,bob2,A,bob@example.org,1002,Bob,Builder
+cy,"Young, Cy",103,S3,cy3,B,cy@example.org,1003,Cy,Young
+dee,"Dee, Dee",104,S4,dee4,B,dee@example.org,1004,Dee,Dee
+eve,"Eve, Eve",105,S5,eve5,B,eve@example.org,1005,Eve,Eve
+fay,"Fay, Fay",106,S6,fay6,B,fay@example.org,1006,Fay,Fay
+"""
+
+
+def test_export_writes_canvas_and_moodle_gradebook_imports_of_the_final_scores(graded_class):
+    (graded_class / "roster.csv").write_text(ROSTER)
+    totals = expected_totals(grade_rows(graded_class).values())
+    autograder("export", "graded", "--roster", "roster.csv", "--to", "canvas", "--column",
+               "01_neuron_model=Neuron model (1234)", cwd=graded_class)
+    with open(graded_class / "graded" / "export" / "canvas.csv", newline="") as handle:
+        canvas = list(csv.reader(handle))
+    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Neuron model (1234)",
+                         "07_matmul_five_ways"]
+    assert canvas[1][0] == "Points Possible" and canvas[1][5:] == ["5", "4"]
+    rows = {r[1]: r for r in canvas[2:]}
+    assert rows["101"][:5] == ["Lovelace, Ada", "101", "S1", "ada1", "A"]
+    for student, canvas_id in (("ada", "101"), ("bob", "102"), ("cy", "103")):
+        assert rows[canvas_id][5] == f"{totals['01_neuron_model'][student][0]:g}"
+    assert rows["102"][6] == f"{totals['07_matmul_five_ways']['bob'][0]:g}" and rows["103"][6] == ""
+    assert rows["106"][5:] == ["", ""]  # on the roster, never submitted: the LMS keeps what it has
+
+    out = graded_class / "moodle.csv"
+    autograder("export", "graded", "--roster", "roster.csv", "--to", "moodle", "--output", out, cwd=graded_class)
+    with open(out, newline="") as handle:
+        moodle = {r["Email address"]: r for r in csv.DictReader(handle)}
+    assert moodle["ada@example.org"]["ID number"] == "1001"
+    assert moodle["eve@example.org"]["01_neuron_model"] == f"{totals['01_neuron_model']['eve'][0]:g}"
+
+
+def test_export_refuses_a_roster_that_leaves_a_graded_student_out(graded_class, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("\n".join(line for line in ROSTER.splitlines() if not line.startswith("cy,")) + "\n")
+    done = autograder("export", "graded", "--roster", roster, "--to", "canvas", cwd=graded_class, expect=2)
+    assert "missing from the roster: cy" in done.stderr and "Traceback" not in done.stderr

@@ -22,7 +22,7 @@ import nbformat
 import pytest
 
 from autograder.classroom import grade_directory, results_json, run_autograder
-from autograder.classroom.records import ExerciseRow, NotebookGrade, SubmissionResult
+from autograder.classroom.records import ExerciseRow, NotebookGrade, NotebookSubmission
 from autograder.classroom.store import ResultStore
 
 REPO = Path(__file__).resolve().parents[2]
@@ -62,10 +62,14 @@ class FakeConfig:
     delay: float = 0.0
 
 
-def fake_grade_notebook(path: Path, student_id: str, assignment: str, config: FakeConfig) -> NotebookGrade:
+def fake_grade_notebook(submission: NotebookSubmission, config: FakeConfig) -> NotebookGrade:
     """Run each solution cell and compare with the known answer (stands in for the sandbox)."""
     time.sleep(config.delay)
-    text = path.read_text(encoding="utf-8")
+    if submission.refused or submission.content is None:
+        status = "error" if submission.refused else "missing"
+        return NotebookGrade(submission.notebook, tuple(ExerciseRow(name, 0.0, points, status, submission.refused)
+                                                        for name, (points, *_) in EXERCISES.items()))
+    text = submission.content.decode("utf-8")
     if "RAISE_IN_GRADER" in text:
         raise RuntimeError("the grader itself broke")
     notebook = nbformat.reads(text, as_version=4)
@@ -90,7 +94,7 @@ def fake_grade_notebook(path: Path, student_id: str, assignment: str, config: Fa
         rows.append(ExerciseRow(name, float(points) if ok else 0.0, points, "passed" if ok else "failed",
                                 "all cases passed" if ok else f"{name}({value}) is wrong",
                                 "" if ok else "Check the arithmetic."))
-    return NotebookGrade(notebook=path.stem, rows=tuple(rows))
+    return NotebookGrade(notebook=submission.notebook, rows=tuple(rows))
 
 
 def student_notebook(answers: dict[str, str | None], extra: str = "") -> nbformat.NotebookNode:
@@ -225,7 +229,7 @@ def test_ctrl_c_keeps_every_finished_result_and_a_rerun_completes_the_rest(cours
     stored = sorted(results.glob("*/*.json"))
     assert 3 <= len(stored) < 16, out
     for path in stored:  # every stored result is complete and right
-        result = SubmissionResult.from_json(path.read_text())
+        result = ResultStore(results).load(path.parent.name, path.stem)
         assert result.score == expected[result.student_id]
     assert not list(results.glob("*/.*.tmp"))
 

@@ -1,16 +1,17 @@
-"""The sandbox grader against the adversarial corpus (tests/autograder/adversarial/, one submission per case).
+"""The adversarial corpus (tests/autograder/adversarial/, one student per case) through ``autograder grade``.
 
-The whole class is graded in ONE call of ``grade_submissions`` (module fixture), as an instructor would; each
-case then asserts its exact outcome: status and score of every exercise. Other tests check what no single case
-can: nobody else's grade moved, no process survived, nothing was written where it must not be, the feedback
-reveals nothing hidden and escapes learner text.
+The whole class is graded by ONE run of the command, in a subprocess, as an instructor runs it (relative
+``--source`` and ``--hide`` paths, a real ``--gradebook``), once on a class tree under /tmp and once on one
+outside /tmp, and once per grader mode (``_class.GRADER_MODES``). Each case then asserts its exact outcome:
+status and score of every exercise. Other tests check what no single case can: nobody else's grade moved, no
+process survived, nothing was written or copied where it must not be, the feedback reveals nothing hidden and
+escapes learner text, a forged stored result is caught and regraded.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
-import importlib.util
+import json
 import socket
 import sys
 from pathlib import Path
@@ -18,123 +19,54 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.sandbox import SandboxConfig, grade_submissions
-from autograder.sandbox.config import STATUSES
-from autograder.sandbox.isolation import processes_of_uid, running_as_root
-from autograder.sandbox.notebook import released_version
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE / "adversarial"))
+import _class  # noqa: E402
+import _course  # noqa: E402
+
+from autograder.sandbox.isolation import _alive, processes_of_uid  # noqa: E402
+from autograder.sandbox.records import STATUSES  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:Non-unique cell id")
 
-HERE = Path(__file__).parent
-CORPUS = HERE / "adversarial"
-sys.path.insert(0, str(CORPUS))
-import _course
-
-CASES = sorted(p.stem for p in CORPUS.glob("*.py") if not p.name.startswith("_"))
-PROJECT = Path(__file__).resolve().parents[2]
+CASES = _class.CASES
+UID_BASE = 64200  # apart from the default and other tests': other graders may run on this machine at the same time
+FORGED = "monkeypatch_numpy"  # a student whose stored result is forged (sigmoid set to passed) between runs
 
 
-def _load_case(name):
-    spec = importlib.util.spec_from_file_location(f"adversarial_{name}", CORPUS / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+@pytest.fixture(scope="module", params=_class.GRADER_MODES, ids=lambda g: g.name)
+def grader(request):
+    return request.param
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _build_class(root: Path, cases, ctx_extra=None):
-    source_dir = root / "course" / "source"
-    (source_dir / _course.ASSIGNMENT).mkdir(parents=True)
-    src_path = source_dir / _course.ASSIGNMENT / f"{_course.ASSIGNMENT}.ipynb"
-    src = _course.source_notebook()
-    nbformat.write(src, src_path)
-    released = released_version(src)
-    gradebook = root / "course" / "gradebook.db"
-    gradebook.write_bytes(b"SQLite format 3\x00 (stand-in gradebook)")
-    submitted = root / "submitted"
-    out = root / "out"
-    victim = submitted / "honest" / _course.ASSIGNMENT / f"{_course.ASSIGNMENT}.ipynb"
-    import course_lib
-
-    ctx = {"OUT_DIR": str(out), "SUBMITTED": str(submitted), "VICTIM": str(victim), "SOURCE": str(src_path),
-           "GRADEBOOK": str(gradebook), "ROOT": running_as_root(), "COURSE_LIB": str(Path(course_lib.__file__).parent), "PROJECT": str(PROJECT),
-           **(ctx_extra or {})}
-
-    def fill(text):
-        for key, value in ctx.items():
-            text = text.replace(f"@{key}@", repr(value) if key not in ("PORT", "ROOT") else str(value))
-        return text
-
-    symlinks = []
-    for name in cases:
-        mod = _load_case(name)
-        nb = _course.honest_submission(released)
-        for cell in nb.cells:
-            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if gid in getattr(mod, "SOLUTIONS", {}) and cell.metadata["nbgrader"].get("solution"):
-                cell.source = fill(mod.SOLUTIONS[gid])
-        for gid, code in getattr(mod, "INSERT_AFTER", {}).items():
-            pos = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
-            nb.cells.insert(pos + 1, nbformat.v4.new_code_cell(fill(code)))
-        if hasattr(mod, "edit"):
-            mod.edit(nb, ctx)
-        folder = submitted / name / _course.ASSIGNMENT
-        folder.mkdir(parents=True)
-        path = folder / getattr(mod, "RENAME_TO", f"{_course.ASSIGNMENT}.ipynb")
-        if getattr(mod, "NO_NOTEBOOK", False):
-            continue
-        if getattr(mod, "SYMLINK_TO_VICTIM", False):
-            symlinks.append(path)
-            continue
-        data = nbformat.writes(nb).encode("utf-8")
-        if hasattr(mod, "raw"):
-            data = mod.raw(data, ctx)
-        path.write_bytes(data)
-    for path in symlinks:
-        path.symlink_to(victim)
-    return source_dir, submitted, out, gradebook, victim
-
-
-# uid_base apart from the default: other graders may run on this machine at the same time (their workers are
-# not ours to count in test_no_process_survives).
-CONFIG = {"timeout": 30, "step_timeout": 4, "memory_mb": 1024, "uid_base": 63000}
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    root = tmp_path_factory.mktemp("sandbox")
+@pytest.fixture(scope="module", params=["under-tmp", "outside-tmp"])
+def graded(request, grader, tmp_path_factory):
+    root = _class.make_root(request.param, tmp_path_factory)
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(5)
-    source_dir, submitted, out, gradebook, victim = _build_class(
-        root, CASES, {"PORT": listener.getsockname()[1]})
-    before = {"victim": _sha(victim), "gradebook": _sha(gradebook), "source": _sha(
-        source_dir / _course.ASSIGNMENT / f"{_course.ASSIGNMENT}.ipynb")}
-    config = SandboxConfig(source_dir=source_dir, hide_paths=(gradebook.parent,), **CONFIG)
-    results = grade_submissions(submitted, out, config, provider=_course.provider())
-    listener.close()
-    rows = {}
-    with open(out / "grades.csv", newline="") as fh:
-        for row in csv.DictReader(fh):
-            rows.setdefault(row["student_id"], {})[row["exercise"]] = row
-    return {"results": results, "rows": rows, "out": out, "victim": victim, "gradebook": gradebook,
-            "source": source_dir / _course.ASSIGNMENT / f"{_course.ASSIGNMENT}.ipynb", "before": before,
-            "config": config}
-
-
-def _expected(name):
-    mod = _load_case(name)
-    want = {}
-    for ex, pts in _course.POINTS.items():
-        exp = mod.EXPECTED.get(ex, "passed")
-        if isinstance(exp, (list, tuple)):
-            want[ex] = (exp[0], float(exp[1]))
-        else:
-            want[ex] = (exp, float(pts) if exp == "passed" else 0.0)
-    return want
+    try:
+        ctx = _class.build(root, CASES, {"PORT": listener.getsockname()[1], "ROOT": grader.as_root})
+        grader.prepare(root)
+        protected = [Path(ctx[k]) for k in ("VICTIM", "GRADEBOOK", "SOURCE", "PRIVATE")]
+        before = {p: _class.sha(p) for p in protected}
+        first = _class.run(grader, root, "--uid-base", str(UID_BASE), "--jobs", "3")
+        rows = _class.read_rows(root / "out")
+        after = {p: _class.sha(p) for p in protected}
+        # A stored result rewritten by someone else (learner code, when it could reach the output folder) is
+        # caught by its digest and regraded; the others stay up to date.
+        stored = root / "out" / "submissions" / FORGED / f"{_course.ASSIGNMENT}.json"
+        data = json.loads(stored.read_text())
+        for nb in data["result"]["notebooks"]:
+            for row in nb["rows"]:
+                row.update(status="passed", score=row["max_score"], message="all cases passed")
+        stored.write_text(json.dumps(data))
+        second = _class.run(grader, root, "--uid-base", str(UID_BASE), "--jobs", "3")
+        yield {"root": root, "ctx": ctx, "rows": rows, "out": root / "out", "first": first, "second": second,
+               "before": before, "after": after, "rows_after_forgery": _class.read_rows(root / "out")}
+    finally:
+        listener.close()
+        _class.remove(root)
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -142,12 +74,24 @@ def test_corpus_case_gets_its_exact_outcome(graded, case):
     rows = graded["rows"][case]
     got = {ex: (rows[ex]["status"], float(rows[ex]["score"])) for ex in _course.POINTS}
     messages = {ex: rows[ex]["message"] for ex in _course.POINTS}
-    assert got == _expected(case), messages
-    if case == "renamed_notebook":
-        assert "01_neuron_model-Copy1.ipynb" in messages["sigmoid"]
+    assert got == _class.expected(case), messages
     for ex, pts in _course.POINTS.items():
         assert float(rows[ex]["max_score"]) == pts
         assert rows[ex]["message"].strip()
+
+
+@pytest.mark.parametrize(("case", "words"), [
+    ("renamed_notebook", "01_neuron_model-Copy1.ipynb"),
+    ("symlink_to_victim", "symbolic link"),
+    ("symlink_student_folder", "student folder is a symbolic link"),
+    ("symlink_assignment_to_source", "assignment folder is a symbolic link"),
+    ("symlink_extra_file", "'notes.txt' is a symbolic link"),
+    ("fifo_in_submission", "is a FIFO"),
+    ("sparse_file", "over the 20 MiB limit"),
+    ("many_cells", "100000 cells, more than the 2000 accepted"),
+])
+def test_a_refused_submission_says_why(graded, case, words):
+    assert all(words in row["message"] for row in graded["rows"][case].values()), graded["rows"][case]
 
 
 def test_grades_csv_has_the_documented_columns_and_statuses(graded):
@@ -161,28 +105,54 @@ def test_grades_csv_has_the_documented_columns_and_statuses(graded):
 
 
 def test_nobody_else_was_touched(graded):
-    assert _sha(graded["victim"]) == graded["before"]["victim"]
-    assert _sha(graded["gradebook"]) == graded["before"]["gradebook"]
-    assert _sha(graded["source"]) == graded["before"]["source"]
+    assert graded["after"] == graded["before"]
     assert not (graded["out"] / "pwned.txt").exists()
     assert "pwned" not in (graded["out"] / "grades.csv").read_text()
 
 
-def test_no_process_survives(graded):
-    """Fork bomb, setsid escape, threads, ignored signals: every process of this class's worker uids is gone.
-    (Without root the workers run as the grader's uid and only their sessions can be checked: see the
-    degraded-mode test.)"""
-    config = graded["config"]
-    if not running_as_root():
-        pytest.skip("workers only get their own uids when the grader is root")
-    for uid in range(config.uid_base, config.uid_base + 64):
-        assert processes_of_uid(uid) == [], uid
+def test_nothing_of_a_linked_file_is_copied_anywhere(grader, tmp_path_factory):
+    """notes.txt -> the instructor's private notes, in a submission graded with --gradebook (which copies each
+    submission folder into autograded/): the submission is refused, and no output (grades, feedback, store,
+    gradebook, autograded/ notebooks) holds a byte of the target. (A class of its own: writing autograded/
+    costs seconds per student.)"""
+    root = _class.make_root("outside-tmp", tmp_path_factory)
+    try:
+        _class.build(root, ["honest", "symlink_extra_file"], {"ROOT": grader.as_root})
+        grader.prepare(root)
+        _class.run(grader, root, "--gradebook", "grades/gradebook.db", "--uid-base", str(UID_BASE))
+        rows = _class.read_rows(root / "out")
+        assert {r["status"] for r in rows["symlink_extra_file"].values()} == {"error"}
+        assert not (root / "out" / "autograded" / "symlink_extra_file").exists()
+        assert (root / "out" / "autograded" / "honest").is_dir()  # the others were written
+        for folder in (root / "out", root / "grades"):
+            for path in folder.rglob("*"):
+                if path.is_file() and not path.is_symlink():
+                    assert _class.SECRET.encode() not in path.read_bytes(), path
+    finally:
+        _class.remove(root)
+
+
+def test_no_process_survives(graded, grader):
+    """Fork bomb, setsid escape, threads, ignored signals: every process of this class's worker uids is gone."""
+    if not grader.as_root:
+        pytest.fail("the workers of a grader that is not root have no uid of their own to check")
+    for uid in range(UID_BASE, UID_BASE + 64):
+        # (a process killed by the cleanup may still be a zombie waiting for init to reap it)
+        assert [pid for pid in processes_of_uid(uid) if _alive(pid)] == [], uid
+
+
+def test_a_forged_stored_result_is_caught_and_regraded(graded):
+    second = graded["second"].stdout
+    assert f"FORGED RESULT {FORGED}/{_course.ASSIGNMENT}" in second, second
+    assert "Graded 1 submission(s)" in second and f"{len(CASES) - 1} up to date" in second, second
+    assert graded["rows_after_forgery"] == graded["rows"]  # the regrade gives back exactly the true grades
 
 
 def test_feedback_per_student_reveals_nothing_hidden_and_escapes_learner_text(graded):
     out = graded["out"]
-    source_text = graded["source"].read_text()
+    source_text = Path(graded["ctx"]["SOURCE"]).read_text()
     secrets = ["BEGIN HIDDEN TESTS", "check_hidden", "BEGIN SOLUTION", "tanh(0.5 * z))\n    ### END"]
+    assert "BEGIN HIDDEN" in source_text  # the secret really exists
     for case in CASES:
         md = (out / "feedback" / case / "feedback.md").read_text()
         html = (out / "feedback" / case / "feedback.html").read_text()
@@ -190,11 +160,20 @@ def test_feedback_per_student_reveals_nothing_hidden_and_escapes_learner_text(gr
             for secret in secrets:
                 assert secret not in text, (case, secret)
             assert "course_lib" not in text or case == "import_answer_key"
-        assert "BEGIN HIDDEN" in source_text  # the secret really exists
     html = (out / "feedback" / "crafted_message" / "feedback.html").read_text()
     assert "<script>" not in html and "&lt;script&gt;" in html
     md = (out / "feedback" / "crafted_message" / "feedback.md").read_text()
     assert "\n| count_quadratic_terms | 1 / 1 | passed |" not in md  # fenced as an indented block
+
+
+def test_markdown_in_a_cell_grade_id_cannot_forge_the_feedback(graded):
+    """Issue 10 finding 6: a learner-chosen grade_id is shown as a bounded, inert label."""
+    md = (graded["out"] / "feedback" / "markdown_grade_id" / "feedback.md").read_text()
+    assert "Cells that did not run cleanly" in md  # the label is shown...
+    headings = [line for line in md.splitlines() if line.startswith("#")]
+    assert not any("pwned" in line or "sigmoid: 5" in line for line in headings), headings  # ...forges nothing
+    for injected in ("<img", "onerror", "](http", "<!--"):
+        assert injected not in md, injected
 
 
 def test_feedback_explains_failures_with_the_misconception_hint(graded):
@@ -229,21 +208,22 @@ def test_feedback_names_hidden_cases_by_number_and_has_no_routine_notes(graded):
         assert "demonstration cell" not in path.read_text(), path
 
 
-def test_results_are_written_per_submission_for_resumable_runs(graded):
-    import json
+def test_results_are_stored_per_submission_with_a_digest(graded):
+    from autograder.classroom.store import ResultStore
 
-    from autograder.sandbox.grading import SubmissionResult
-
-    files = sorted((graded["out"] / "results").rglob("*.json"))
+    store = ResultStore(graded["out"] / "submissions")
+    files = sorted((graded["out"] / "submissions").glob("*/*.json"))
     assert len(files) == len(CASES)
-    res = SubmissionResult.from_json(json.loads(files[0].read_text()))
-    assert len(res.key) == 64 and res.rows
+    for path in files:
+        assert "digest" in json.loads(path.read_text())
+        result = store.load(path.parent.name, path.stem)
+        assert result is not None and len(result.key) == 64 and result.rows
 
 
-def test_isolation_layers_are_reported_when_refused(graded):
-    notes = {n for r in graded["results"] for n in r.isolation}
-    if running_as_root():
-        assert notes == set(), notes  # every layer worked on this machine
+def test_isolation_layers_are_reported_when_refused(graded, grader):
+    notes = [line for line in graded["first"].stdout.splitlines() if line.startswith("isolation: ")]
+    if grader.as_root:
+        assert notes == [], notes  # every layer worked on this machine
     else:
         assert any("not root" in n for n in notes)
 
@@ -251,11 +231,13 @@ def test_isolation_layers_are_reported_when_refused(graded):
 # ------------------------------------------------------------------------------------------------------------
 # the course's real notebooks: the instructor's own solutions, submitted through the release, get full marks
 # ------------------------------------------------------------------------------------------------------------
-REAL_SOURCES = sorted((PROJECT / "notebooks").glob("*/*.ipynb"))
+REAL_SOURCES = sorted((_class.PROJECT / "notebooks").glob("*/*.ipynb"))
 
 
 def _perfect_submission(source_path: Path):
     """The released notebook with the instructor's solutions typed in (markers removed), as a learner would."""
+    from autograder.sandbox.notebook import released_version
+
     src = nbformat.read(source_path, as_version=4)
     released = released_version(src)
     for orig, cell in zip(src.cells, released.cells):
@@ -265,10 +247,10 @@ def _perfect_submission(source_path: Path):
     return released
 
 
-@pytest.mark.skipif(not REAL_SOURCES, reason="the course notebooks have not landed yet")
-def test_real_notebooks_perfect_submissions_get_full_marks(tmp_path):
-    from autograder.sandbox.judging import registry_provider
+def test_real_notebooks_perfect_submissions_get_full_marks(tmp_path, grader):
+    from autograder.sandbox.notebook import released_version
 
+    assert REAL_SOURCES, "the course notebooks are missing"
     submitted = tmp_path / "submitted"
     for path in REAL_SOURCES:
         folder = submitted / "perfect" / path.parent.name
@@ -277,11 +259,24 @@ def test_real_notebooks_perfect_submissions_get_full_marks(tmp_path):
         folder = submitted / "blank" / path.parent.name  # the released notebook, handed in untouched
         folder.mkdir(parents=True)
         nbformat.write(released_version(nbformat.read(path, as_version=4)), folder / path.name)
-    config = SandboxConfig(source_dir=PROJECT / "notebooks", timeout=120, memory_mb=2048)
-    results = grade_submissions(submitted, tmp_path / "out", config, provider=registry_provider)
-    rows = [(r.submission.student_id, r.submission.assignment, row) for r in results for row in r.rows]
-    bad = [(a, row.exercise, row.status, row.message) for s, a, row in rows if s == "perfect" and row.status != "passed"]
-    assert len(results) == 2 * len(REAL_SOURCES) and not bad, bad
-    blank = [(a, row.exercise, row.status, row.message) for s, a, row in rows if s == "blank"
-             and (row.status != "missing" or row.score != 0)]
+    grader.prepare(tmp_path)
+    import subprocess
+
+    done = subprocess.run([*grader.command, "grade", "submitted", "--out", "out", "--source",
+                           str(_class.PROJECT / "notebooks"), "--timeout", "120", "--no-progress"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=1800, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = [(s, r["assignment"], r) for s, by_ex in _rows_by_student(tmp_path / "out").items() for r in by_ex]
+    bad = [(a, r["exercise"], r["status"], r["message"]) for s, a, r in rows if s == "perfect" and r["status"] != "passed"]
+    assert {a for s, a, _ in rows if s == "perfect"} == {p.parent.name for p in REAL_SOURCES} and not bad, bad
+    blank = [(a, r["exercise"], r["status"], r["message"]) for s, a, r in rows if s == "blank"
+             and (r["status"] != "missing" or float(r["score"]) != 0)]
     assert not blank, blank
+
+
+def _rows_by_student(out: Path) -> dict[str, list[dict]]:
+    rows: dict[str, list[dict]] = {}
+    with open(out / "grades.csv", newline="") as fh:
+        for row in csv.DictReader(fh):
+            rows.setdefault(row["student_id"], []).append(row)
+    return rows

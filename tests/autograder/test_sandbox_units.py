@@ -152,18 +152,19 @@ def test_config_validates_its_values():
 # ------------------------------------------------------------------------------------------------------------
 # degraded mode (what a non-root instructor gets): rlimits, a fresh directory and the import guard only
 # ------------------------------------------------------------------------------------------------------------
+def _corpus():
+    sys.path.insert(0, str(Path(__file__).parent / "adversarial"))
+    import _class
+
+    return _class
+
+
 def test_rlimits_only_mode_still_contains_hangs_memory_and_crashes(tmp_path):
-    sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parent / "adversarial")]
-    import _course
-    from test_sandbox import _build_class
-
-    from autograder.sandbox import SandboxConfig, grade_submissions
-
+    _class = _corpus()
     cases = ["honest", "infinite_loop_function", "memory_bomb", "os_exit_function", "import_answer_key"]
-    source_dir, submitted, out, _, _ = _build_class(tmp_path, cases)
-    config = SandboxConfig(source_dir=source_dir, timeout=20, step_timeout=2.5, memory_mb=1024, isolate="rlimits")
-    results = grade_submissions(submitted, out, config, provider=_course.provider())
-    got = {(r.submission.student_id, row.exercise): row.status for r in results for row in r.rows}
+    _class.build(tmp_path, cases)
+    _class.run(_class.GRADER_MODES[0], tmp_path, "--isolate", "rlimits", "--timeout", "20", "--step-timeout", "2.5")
+    got = {(s, ex): row["status"] for s, rows in _class.read_rows(tmp_path / "out").items() for ex, row in rows.items()}
     assert got[("honest", "sigmoid")] == "passed"
     assert got[("infinite_loop_function", "count_quadratic_terms")] == "timeout"
     assert got[("memory_bomb", "count_quadratic_terms")] == "memory"
@@ -188,9 +189,8 @@ def test_planning_survives_garbage_metadata():
     assert len(plan.run) == 4 and plan.skipped_tests == 1
 
 
-def test_a_grader_failure_costs_one_submission_only(tmp_path):
-    from autograder.sandbox import SandboxConfig
-    from autograder.sandbox.grading import Submission, grade_submission
+def test_a_grader_failure_costs_one_submission_only():
+    from autograder.sandbox import NotebookSubmission, SandboxConfig, grade_notebook
 
     class Broken:
         name, points = "sigmoid", 2.0
@@ -198,10 +198,9 @@ def test_a_grader_failure_costs_one_submission_only(tmp_path):
         def hidden_cases(self, rng):
             raise RuntimeError("spec bug")
 
-    nb = tmp_path / "s" / "a" / "nb.ipynb"
-    nb.parent.mkdir(parents=True)
-    nb.write_text('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}')
-    res = grade_submission(Submission("s", "a", "nb", nb), SandboxConfig(), provider=lambda a: {"sigmoid": Broken()})
+    content = b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}'
+    res = grade_notebook(NotebookSubmission("s", "a", "nb", content), SandboxConfig(),
+                         provider=lambda a: {"sigmoid": Broken()})
     assert [(r.status, r.score) for r in res.rows] == [("error", 0.0)]
     assert "internal grader error" in res.rows[0].message and "spec bug" in res.isolation[0]
     assert "spec bug" not in res.rows[0].message
@@ -234,13 +233,52 @@ def test_without_a_mount_namespace_a_private_python_keeps_the_worker_working(tmp
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="strict isolation needs root")
 def test_strict_isolation_grades_normally_where_every_layer_is_available(tmp_path):
-    sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parent / "adversarial")]
-    import _course
-    from test_sandbox import _build_class
+    _class = _corpus()
+    _class.build(tmp_path, ["honest"])
+    done = _class.run(_class.GRADER_MODES[0], tmp_path, "--isolate", "strict")
+    rows = _class.read_rows(tmp_path / "out")["honest"]
+    assert [r["status"] for r in rows.values()] == ["passed"] * 3 and "isolation:" not in done.stdout
 
-    from autograder.sandbox import SandboxConfig, grade_submissions
 
-    source_dir, submitted, out, _, _ = _build_class(tmp_path, ["honest"])
-    config = SandboxConfig(source_dir=source_dir, timeout=30, isolate="strict")
-    (res,) = grade_submissions(submitted, out, config, provider=_course.provider())
-    assert [r.status for r in res.rows] == ["passed"] * 3 and res.isolation == ()
+# ------------------------------------------------------------------------------------------------------------
+# one list of hidden modules; leftovers of a killed grader
+# ------------------------------------------------------------------------------------------------------------
+def test_every_hidden_module_exists_and_every_list_is_derived_from_the_one():
+    import importlib.util
+
+    from autograder.classroom.release import INSTRUCTOR_MODULES
+    from autograder.sandbox.config import HIDDEN_MODULES, hidden_module_paths, is_hidden_module
+    from autograder.sandbox.worker import ImportGuard
+
+    for name in HIDDEN_MODULES:  # a stale name would hide nothing
+        assert importlib.util.find_spec(name) is not None, name
+        assert is_hidden_module(name + ".anything")
+    with pytest.raises(ImportError):
+        ImportGuard().find_spec("course_lib.activations")
+    assert ImportGuard().find_spec("autograder.compare") is None
+    assert {m.split(".")[1] for m in HIDDEN_MODULES if m.count(".") == 1 and m.startswith("autograder.")} <= \
+        set(INSTRUCTOR_MODULES)
+    paths = hidden_module_paths()
+    import course_lib
+
+    assert os.path.realpath(Path(course_lib.__file__).parent) in paths
+    assert not any(p.endswith(("/compare.py", "/probes.py", "/worker.py")) for p in paths)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the worker's folder is a tmpfs only when the grader is root")
+def test_folders_left_by_a_killed_grader_are_unmounted_and_removed(tmp_path, monkeypatch):
+    """Issue 10 finding 1: a grader killed mid-run leaves its worker's tmpfs mounted; the next grader to take
+    that slot clears it before anything else."""
+    from autograder.sandbox import isolation, workdir
+
+    monkeypatch.setattr(workdir, "_temp_base", lambda: str(tmp_path))
+    left = tmp_path / "autograder-work-u0-s7-abc"
+    left.mkdir()
+    assert isolation.mount_workdir_tmpfs(str(left), 8)
+    (left / "fifo").parent.mkdir(exist_ok=True)
+    os.mkfifo(left / "fifo")
+    other = tmp_path / "autograder-work-u0-s8-abc"  # another slot's: not ours to touch
+    other.mkdir()
+    assert workdir.clear_slot("autograder-work-u0-s7-") == [str(left)]
+    assert not left.exists() and other.is_dir()
+    assert str(left) not in Path("/proc/self/mountinfo").read_text()

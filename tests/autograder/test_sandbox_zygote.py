@@ -4,49 +4,57 @@ and a zygote that dies is replaced without changing any grade."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from autograder.sandbox import SandboxConfig, grade_submissions, grading, runner
+from autograder.sandbox import NotebookSubmission, SandboxConfig, grade_notebook, runner, workdir
 from autograder.sandbox.isolation import _alive, processes_of_uid, running_as_root
 
 pytestmark = pytest.mark.filterwarnings("ignore:Non-unique cell id")
 
 HERE = Path(__file__).parent
-_spec = importlib.util.spec_from_file_location("sandbox_corpus_tests", HERE / "test_sandbox.py")
-corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(corpus)
+sys.path.insert(0, str(HERE / "adversarial"))
+import _class  # noqa: E402
+import _course  # noqa: E402
 
 # A few cases that stress what forking from a zygote could change: the confinement facts measured from inside,
 # a crash, an exit, descriptors closed, a setsid escape, monkeypatched numpy, an attack on the parent process.
+# (The whole corpus runs through `autograder grade`, warm, in test_sandbox.py; here one notebook at a time, so
+# that the worker runs can be watched.)
 CASES = ["honest", "isolation_facts", "segfault", "os_exit_cell", "close_descriptors", "escape_session",
          "monkeypatch_numpy", "kill_grader", "always_equal", "inherited_descriptors"]
-CONFIG = {**corpus.CONFIG, "uid_base": 63300}
+CONFIG = {"timeout": 30, "step_timeout": 4, "memory_mb": 1024, "uid_base": 63300}
 
 
 def _grade(root: Path, cases, **extra):
-    source_dir, submitted, out, gradebook, _victim = corpus._build_class(root, cases, {"PORT": 9})
-    config = SandboxConfig(source_dir=source_dir, hide_paths=(gradebook.parent,), **CONFIG, **extra)
+    ctx = _class.build(root, cases, {"PORT": 9})
+    config = SandboxConfig(source_dir=Path(ctx["SOURCE_DIR"]),
+                           hide_paths=(Path(ctx["SUBMITTED"]), Path(ctx["GRADEBOOK"]), Path(ctx["SOURCE_DIR"])),
+                           **CONFIG, **extra)
     runs = []
-    real = grading.run_job
+    real = workdir.run_job
 
     def spy(*args, **kwargs):
         run = real(*args, **kwargs)
         runs.append(run)
         return run
 
-    grading.run_job = spy
+    workdir.run_job = spy
+    results, rows = [], {}
     try:
-        results = grade_submissions(submitted, out, config, provider=corpus._course.provider())
+        for case in cases:
+            path = Path(ctx["SUBMITTED"]) / case / _course.ASSIGNMENT / f"{_course.ASSIGNMENT}.ipynb"
+            grade = grade_notebook(NotebookSubmission(case, _course.ASSIGNMENT, _course.ASSIGNMENT,
+                                                      path.read_bytes()), config)
+            results.append(grade)
+            rows.update({(case, row.exercise): (row.status, row.score, row.message) for row in grade.rows})
     finally:
-        grading.run_job = real
-    rows = {(r.submission.student_id, row.exercise): (row.status, row.score, row.message)
-            for r in results for row in r.rows}
+        workdir.run_job = real
     return results, rows, runs, config
 
 
@@ -81,8 +89,8 @@ def test_warm_and_cold_grade_identically(warm_and_cold):
 @pytest.mark.parametrize("case", CASES)
 def test_warm_corpus_case_gets_its_exact_outcome(warm_and_cold, case):
     (_r, rows, _runs, _c), _cold, _z = warm_and_cold
-    got = {ex: (rows[(case, ex)][0], float(rows[(case, ex)][1])) for ex in corpus._course.POINTS}
-    assert got == corpus._expected(case), {ex: rows[(case, ex)][2] for ex in corpus._course.POINTS}
+    got = {ex: (rows[(case, ex)][0], float(rows[(case, ex)][1])) for ex in _course.POINTS}
+    assert got == _class.expected(case), {ex: rows[(case, ex)][2] for ex in _course.POINTS}
 
 
 def test_every_layer_is_in_force_in_forked_workers(warm_and_cold):
