@@ -163,6 +163,61 @@ PREDICT_BROADCAST = question(
          "as 1",
     description="prediction: shapes of two broadcast products")
 
+# 05_training_breast_cancer
+
+def _split_spread_letter() -> str:
+    """The letter for the gap, in test tumours, between experiment 1's worst and best of the 20 splits."""
+    from course_lib import NeuralNet
+    from course_lib.data import load_breast_cancer, split_and_scale
+    X, y = load_breast_cancer()
+    correct = []
+    for seed in range(20):
+        X_train, X_test, y_train, y_test = split_and_scale(X, y, test_size=0.2, seed=seed)
+        net = NeuralNet((30, 14, 1), 0.001 * len(X_train), 100, seed=seed).fit(X_train, y_train)
+        correct.append(int((net.predict(X_test) == y_test).sum()))
+    gap = max(correct) - min(correct)
+    return "a" if gap <= 1 else "b" if gap <= 3 else "c" if gap <= 6 else "d"
+
+
+PREDICT_SPLIT_SPREAD = question(
+    "predict_split_spread", "05_training_breast_cancer", 1, _split_spread_letter, choice("a", "b", "c", "d"),
+    hint="which 114 tumours land in the test set changes from split to split, and so do the initial weights; each "
+         "tumour is worth 0.88 points, and section 4 already showed a single split's figure moving by whole tumours",
+    description="prediction: how far apart 20 splits' test accuracies lie")
+
+
+# 06_cross_verification
+
+def _shuffle_full_batch_letter() -> str:
+    """'b' if shuffle=True with one batch of all rows follows the unshuffled trajectory to rounding, else 'a'."""
+    import numpy as np
+    from course_lib import init_params
+    from course_lib.data import load_breast_cancer, split_and_scale
+    from course_lib.sklearn_bridge import fit_mlp_from_params, make_equivalent_mlp
+    X, y = load_breast_cancer()
+    X_train, _, y_train, _ = split_and_scale(X, y, test_size=0.2, seed=0)
+    start = init_params([30, 14, 1], "normal", 0)
+    plain = fit_mlp_from_params(make_equivalent_mlp(14, 0.5, 100, len(X_train)), X_train, y_train, start)
+    shuffled = fit_mlp_from_params(make_equivalent_mlp(14, 0.5, 100, len(X_train)).set_params(shuffle=True),
+                                   X_train, y_train, start)
+    gap = float(np.max(np.abs(np.subtract(plain.loss_curve_, shuffled.loss_curve_))))
+    return "b" if gap < 1e-10 else "a"
+
+
+PREDICT_SHUFFLE_FULL_BATCH = question(
+    "predict_shuffle_full_batch", "06_cross_verification", 1, _shuffle_full_batch_letter, choice("a", "b", "c"),
+    hint="with one batch of all rows, what does the order of the rows change in the gradient, a sum over all of them?",
+    description="prediction: shuffle=True with a single full batch")
+
+
+# 08_relu_mse_mnist
+
+PREDICT_HEDGED_OUTPUT = question(
+    "predict_hedged_output", "08_relu_mse_mnist", 1, 6.5, number(1),
+    hint="write the mean squared error as a function of the one output, take its derivative and set it to zero",
+    description="prediction: the squared-error output for images that are half 4s, half 9s")
+
 
 SPECS: list[QuestionSpec] = [PREDICT_NAIVE_SIGMOID, QUADRATIC_MODEL_WEIGHTS, PREDICT_SHAPES, DERIVE_DTHETA_2,
-                             PREDICT_ZERO_START, PREDICT_BROADCAST]
+                             PREDICT_ZERO_START, PREDICT_BROADCAST,
+                             PREDICT_SPLIT_SPREAD, PREDICT_SHUFFLE_FULL_BATCH, PREDICT_HEDGED_OUTPUT]
