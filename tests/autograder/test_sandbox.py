@@ -101,7 +101,8 @@ def test_grades_csv_has_the_documented_columns_and_statuses(graded):
     with open(graded["out"] / "grades.csv", newline="") as fh:
         reader = csv.DictReader(fh)
         assert reader.fieldnames == ["student_id", "assignment", "notebook", "exercise", "score", "max_score",
-                                     "status", "message", "hint", "misconception"]
+                                     "status", "message", "hint", "misconception", "auto_score", "manual_score",
+                                     "timestamp", "seconds_late", "penalty"]
         rows = list(reader)
     assert len(rows) == len(CASES) * len(_course.POINTS)
     assert {r["status"] for r in rows} <= set(STATUSES)
