@@ -16,8 +16,14 @@ from autograder.public import CheckFailed
 SETUP = "import numpy as np\nfrom autograder import check\n"
 GOOD = {
     "sigmoid": "def sigmoid(z):\n    return 0.5 * (1 + np.tanh(np.asarray(z, dtype=float) / 2))\n",
-    "neuron_output": "def neuron_output(X, theta, b):\n    return sigmoid(X @ theta + b)\n",
-    "count_quadratic_terms": "def count_quadratic_terms(n_features):\n    return n_features * (n_features + 1) // 2\n",
+    "neuron_output": ("def neuron_output(X, theta, b):\n"
+                      "    if X.ndim != 2 or theta.ndim != 1 or X.shape[1] != theta.shape[0]:\n"
+                      "        raise ValueError(f'X {X.shape} and theta {theta.shape} do not fit')\n"
+                      "    return sigmoid(X @ theta + b)\n"),
+    "count_quadratic_terms": ("def count_quadratic_terms(n_features):\n"
+                              "    if n_features < 0:\n"
+                              "        raise ValueError('n_features must be >= 0')\n"
+                              "    return n_features * (n_features + 1) // 2\n"),
     "predict_naive_sigmoid": "def predict_naive_sigmoid():\n    return 'b'\n",
     "quadratic_model_weights": "def quadratic_model_weights():\n    return 1 + 30 + count_quadratic_terms(30)\n",
 }
@@ -89,8 +95,10 @@ def test_cli_json_hidden_cases_and_exit_code(tmp_path):
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert [d["exercise"] for d in data] == EXERCISES_01
-    assert set(data[0]) == {"exercise", "passed", "score", "max_score", "message"}
+    assert set(data[0]) == {"exercise", "passed", "score", "max_score", "message", "hint", "notes", "cases"}
+    assert all(d["cases"] == "hidden" for d in data)
     assert data[2]["passed"] is False and data[2]["score"] == 0 and data[0]["score"] == 2
+    assert "unordered pairs" in data[2]["hint"]     # n**2: the "ordered" misconception's hint reaches --json
 
 
 def test_cli_table_for_a_malformed_notebook(tmp_path, capsys):

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from autograder.compare import judge
+from autograder.verdict import judge
 from autograder.encode import to_channel
 from autograder.exercises.questions import QuestionSpec, choice, integer, number, question, several, shape
 from autograder.probes import probe
