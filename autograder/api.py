@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .results import Case, Result, combine
+from .results import Case, Result
 
 __all__ = [
     "Plan",
@@ -81,29 +81,54 @@ def plan(names: Sequence[str], hidden: bool = False, seed: int | None = None) ->
     return plans
 
 
-def judge_plan(p: Plan, observations: Sequence[dict]) -> Result:
-    """Trusted verdict for one exercise from the learner side's observations (one per case, in order)."""
-    from .compare import judge
+def judge_plan(p: Plan, observations: Sequence[dict], source: str | None = None) -> Result:
+    """Trusted verdict for one exercise from the learner side's observations (one per case, in order).
+
+    source: the learner's code that defines the exercise (its cell, or the whole notebook's code); when given and
+    the exercise has a method requirement, it is parsed (never run) and the point policy of
+    ``autograder.methods`` applies.
+    """
+    from dataclasses import replace
+
+    from .methods import apply_findings, method_findings
+    from .verdict import judge, judge_cases
     if not p.cases:
         return Result(p.exercise, False, 0.0, p.max_score, f"there is no exercise named {p.exercise!r}.")
     if len(observations) != len(p.cases):
         return Result(p.exercise, False, 0.0, p.max_score, "the checks could not be run (no observations).")
-    results = []
     if p.source == "hidden":
         from .registry import EXERCISES
         spec = EXERCISES[p.exercise]
-        for case, obs in zip(p.cases, observations):
-            results.append(spec.judge(case, obs))
+        check, judge_one = spec.check, spec.judge
     else:
         from .public import load_exercise
         ex = load_exercise(p.exercise)
-        for i, (case, obs) in enumerate(zip(p.cases, observations)):
-            results.append(judge(ex.check, case, obs, ex.expected[i], ex.mutants_for(i)))
-    for r, obs in zip(results, observations):  # stop at "not defined" / "not implemented"
-        out, err = obs.get("output", {}), obs.get("error") or {}
-        if out.get("t") == "missing" or err.get("type") == "NotImplementedError":
-            return r
-    return combine(p.exercise, p.max_score, results)
+        position = {id(case): i for i, case in enumerate(p.cases)}
+        check = ex.check
+
+        def judge_one(case: Case, obs: dict) -> Result:
+            i = position[id(case)]
+            return judge(ex.check, case, obs, ex.expected[i], ex.mutants_for(i))
+    result = judge_cases(check, zip(p.cases, observations), judge_one)
+    result = replace(result, case_set=p.source)
+    if source is not None and check.method:
+        result = apply_findings(result, method_findings(source, p.exercise, check.method))
+    return result
+
+
+def exercise_source(nb, name: str) -> str | None:
+    """The source of the code cell that defines ``name`` last (as it runs), or None.
+
+    The last runnable code cell with a top-level ``def name`` / ``class name`` (a later redefinition is what the
+    kernel grades); failing that, the cell whose nbgrader grade_id is ``name``.
+    """
+    import re
+    pattern = re.compile(rf"^(?:async\s+)?(?:def|class)\s+{re.escape(name)}\b", re.MULTILINE)
+    cells = [c for c in nb.cells if _runnable(c)]
+    defining = [c for c in cells if pattern.search(str(c.get("source", "")))]   # the last one is what runs
+    tagged = [c for c in cells if _grade_id(c) == name]
+    chosen = (defining or tagged)[-1:]
+    return str(chosen[0].get("source", "")) if chosen else None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -201,7 +226,7 @@ def check_notebook(path: str | os.PathLike, timeout: int = 60, hidden: bool = Fa
     for p in plans:
         obs = observations[k:k + len(p.cases)]
         k += len(p.cases)
-        r = judge_plan(p, obs)
+        r = judge_plan(p, obs, exercise_source(nb, p.exercise))
         if failure and not r.passed:
             from dataclasses import replace
             r = replace(r, notes=r.notes + (failure,))
@@ -250,18 +275,31 @@ def _run_in_kernel(path: Path, nb, requests: list, timeout: int, kernel_name: st
 # ---------------------------------------------------------------------------------------------------------------
 
 def results_to_json(results: Sequence[Result]) -> str:
-    return json.dumps([{"exercise": r.exercise, "passed": r.passed, "score": r.score, "max_score": r.max_score,
-                        "message": r.message} for r in results], indent=1)
+    """One object per exercise: exercise, passed, score, max_score, message, hint, notes, cases (public/hidden)."""
+    return json.dumps([r.summary() for r in results], indent=1)
 
 
 def format_table(results: Sequence[Result], width: int = 100) -> str:
+    """A score table; under each exercise its whole message, then its hint and notes, each on its own line (never
+    cut: a hint is the part a learner most needs)."""
+    import textwrap
     name_w = max([len("exercise")] + [len(r.exercise) for r in results])
-    lines = [f"{'exercise':<{name_w}}  score    max  message", "-" * min(width + name_w, 160)]
+    rule = "-" * min(width + name_w, 160)
+    indent = " " * (name_w + 2)
+
+    def block(prefix: str, text: str) -> list[str]:
+        return textwrap.wrap(f"{prefix}{text}", width=width, initial_indent=indent, subsequent_indent=indent + "  ",
+                             break_long_words=False, break_on_hyphens=False) or [indent + prefix]
+    lines = [f"{'exercise':<{name_w}}  score    max  cases", rule]
     for r in results:
-        msg = r.message + (f" Hint: {r.hint}" if r.hint else "")
-        msg = msg if len(msg) <= width else msg[: width - 3] + "..."
-        lines.append(f"{r.exercise:<{name_w}}  {r.score:5g}  {r.max_score:5g}  {msg}")
+        lines.append(f"{r.exercise:<{name_w}}  {r.score:5g}  {r.max_score:5g}  {r.case_set}".rstrip())
+        if r.message:
+            lines += block("", r.message)
+        if r.hint:
+            lines += block("Hint: ", r.hint)
+        for note in r.notes:
+            lines += block("Note: ", note)
     total, best = sum(r.score for r in results), sum(r.max_score for r in results)
-    lines.append("-" * min(width + name_w, 160))
+    lines.append(rule)
     lines.append(f"{'total':<{name_w}}  {total:5g}  {best:5g}")
     return "\n".join(lines)

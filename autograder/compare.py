@@ -1,17 +1,16 @@
-"""Judging observations against expectations: exact types first, then shapes, then values (PUBLIC runtime).
+"""The tree diff: one encoded tree against another, exact types first, then shapes, then values (PUBLIC runtime).
 
 Interface
 ---------
 ``compare(expected, observed, rtol, atol, path="output") -> (problem: str | None, notes: list[str])``
     Compare two encoded trees (``autograder.encode``). ``expected`` comes from the reference (live or public data),
     ``observed`` from the learner. Only trees are inspected: no learner code can run here.
+``values_match(expected_obs, observed_obs, check) -> bool``: two probe observations agree (same exception type, or
+    outputs that compare equal); used to recognise a known-wrong mutant.
+``describe(tree, reveal=True)``, ``mask_numbers(text)``: how messages name a value, and hide learner-written numbers.
 
-``judge(check, case, observed, expected, mutants=()) -> Result``
-    Verdict for ONE case. ``observed`` / ``expected`` are probe observations (``autograder.probes``); ``mutants`` is a
-    sequence of ``(hint, mutant_observation)``. Order: missing object, exceptions (NotImplementedError -> "not
-    implemented yet"), forbidden warnings, purity, then the value judge (``check.judge == "value"``) or a property
-    judge from ``autograder.properties``. When the learner fails and its output matches a mutant's output (and the
-    mutant differs from the reference on that case), the mutant's hint is shown.
+The verdict for one case (missing object, exceptions, warnings, purity, then this diff or a property judge) is
+``autograder.verdict.judge``.
 
 Rules (each has its own message): an ndarray must be exactly ``numpy.ndarray`` (a subclass, np.matrix, masked
 array, list or object with ``__array__`` is named as such); shapes must match exactly, with a dedicated message when
@@ -20,25 +19,22 @@ they would broadcast ((m,) against (m, 1)); a scalar may be a Python float/int, 
 fails, extra keys are noted); messages give NaN/inf positions, the first differing index with both values, and the
 largest absolute and relative errors.
 
-Hidden cases (``case.hidden``, set by ``ExerciseSpec.hidden_cases``) are judged with ``reveal=False``: the same
-checks, but messages name the case by number and kind, and keep shapes, dtypes, NaN/inf positions, the first
+``reveal=False`` (hidden cases): the same checks, but messages keep shapes, dtypes, NaN/inf positions, the first
 differing index and the largest absolute/relative errors while leaving out every value: the expected one, the
-learner's own (a function could return its input) and numbers in learner-written text (exception and warning
-messages, printed lines). Public cases (fixed inputs the learner can read) keep the values.
+learner's own (a function could return its input) and numbers in learner-written text. Public cases keep the values.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from .results import Case, Check, Result
+from .results import Check
 
-__all__ = ["compare", "describe", "judge", "mask_numbers", "values_match"]
+__all__ = ["compare", "describe", "mask_numbers", "values_match"]
 
 # decimals, exponents and integers of 4+ digits (small integers such as shapes and counts stay readable)
 _NUMBER = re.compile(r"[-+]?(?:\d*\.\d+|\d+\.|\d{4,}|\d+(?=[eE][-+]?\d))(?:[eE][-+]?\d+)?")
@@ -495,147 +491,3 @@ def values_match(expected_obs: dict, observed_obs: dict, check: Check) -> bool:
     problem, _ = compare(expected_obs["output"], observed_obs["output"], check.rtol, check.atol,
                          names=check.output_names)
     return problem is None
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Judging one case
-# ---------------------------------------------------------------------------------------------------------------
-
-def _arg_name(check: Check, pos) -> str:
-    if isinstance(pos, int) and pos < len(check.arg_names):
-        return check.arg_names[pos]
-    return str(pos) if not isinstance(pos, int) else f"argument {pos + 1}"
-
-
-def _notes(check: Check, observed: dict, failing_warnings: bool, reveal: bool = True) -> list[str]:
-    shown = (lambda text: text) if reveal else mask_numbers
-    notes = []
-    if observed.get("warnings") and not failing_warnings:
-        notes.append("warnings raised inside your code (captured, not shown): "
-                     + "; ".join(shown(w) for w in observed["warnings"][:3]))
-    out = observed.get("stdout") or ""
-    if out.strip():
-        first = shown(out.strip().splitlines()[0][:80])
-        notes.append(f"your code printed {len(out.splitlines())} line(s) during the check (e.g. {first!r}); "
-                     "the output was captured")
-    if observed.get("mutated") and not check.purity:
-        names = ", ".join(_arg_name(check, p) for p in observed["mutated"])
-        notes.append(f"your function changed its input ({names}) in place; the check used fresh copies, but "
-                     "callers may be surprised: prefer returning new arrays")
-    return notes
-
-
-def _where(case: Case) -> str:
-    """How a message names its case: "On case 'm = 1'" (public), "On hidden case 3 (m = 1)" (hidden)."""
-    return f"On hidden {case.label}" if getattr(case, "hidden", False) else f"On case '{case.label}'"
-
-
-def _fail(check: Check, case: Case, message: str, hint, notes) -> Result:
-    """hint: a string, or the list of every matching misconception hint (the first is shown)."""
-    hints = [h for h in ([hint] if isinstance(hint, str) else list(hint)) if h]
-    return Result(check.name, False, 0.0, float(check.points), f"{_where(case)}: {message}",
-                  hints[0] if hints else "", tuple(notes), tuple(hints))
-
-
-def judge(check: Check, case: Case, observed: dict, expected: dict,
-          mutants: Sequence[tuple[str, dict]] = ()) -> Result:
-    """Verdict for one case (score is all or nothing). See module docstring.
-
-    Never raises on a malformed observation (e.g. one forged by learner code in a worker): that is a failure.
-    """
-    try:
-        return _judge(check, case, observed, expected, mutants)
-    except Exception as exc:  # noqa: BLE001
-        return Result(check.name, False, 0.0, float(check.points),
-                      f"{_where(case)}: the result could not be judged ({type(exc).__name__}); "
-                      "it does not have the structure the checker expects.")
-
-
-def _judge(check: Check, case: Case, observed: dict, expected: dict,
-           mutants: Sequence[tuple[str, dict]] = ()) -> Result:
-    name = check.name
-    reveal = not getattr(case, "hidden", False)
-    shown = (lambda text: text) if reveal else mask_numbers
-    out = observed.get("output", {})
-    if type(out) is dict and out.get("t") == "missing":
-        return Result(name, False, 0.0, float(check.points),
-                      f"`{name}` is not defined: run the cell that defines it, and keep the name `{name}`.")
-    bad_warn = [(w, hint) for w in observed.get("warnings", []) for sub, hint in check.fail_warnings if sub in w]
-    notes = _notes(check, observed, bool(bad_warn), reveal)
-    err, exp_err = observed.get("error"), expected.get("error")
-    if err:
-        if err["type"] == "NotImplementedError":
-            return Result(name, False, 0.0, float(check.points),
-                          f"`{name}` is not implemented yet (it raises NotImplementedError).", "", tuple(notes))
-        if not (exp_err and exp_err["type"] in err.get("mro", [err["type"]])):
-            msg = f"your code raised {err['type']}: {shown(str(err['message']))}".rstrip(": ")
-            if exp_err:
-                msg += f" but {exp_err['type']} is expected here"
-            return _fail(check, case, msg + ".", _mutant_hint(check, observed, expected, mutants), notes)
-    elif exp_err:
-        why = case.options.get("raises_because", "")
-        return _fail(check, case, f"{exp_err['type']} should be raised{' (' + why + ')' if why else ''}, but your "
-                     f"function returned {describe(out, reveal)}.", _mutant_hint(check, observed, expected, mutants),
-                     notes)
-    if bad_warn:
-        w, hint = bad_warn[0]
-        return _fail(check, case, f"your code raised a warning: {shown(w)}.", hint, notes)
-    if check.purity and observed.get("mutated"):
-        names = ", ".join(_arg_name(check, p) for p in observed["mutated"])
-        return _fail(check, case, f"your function changed its input ({names}) in place; it must leave its inputs "
-                     "unchanged and return new values.", _purity_hint(mutants)
-                     + ["work on a copy (x.copy()) or build new arrays instead of assigning into the inputs"], notes)
-    if err:  # expected exception raised
-        return Result(name, True, float(check.points), float(check.points), "passed", "", tuple(notes))
-    hint = ""
-    if check.judge == "value":
-        problem, more = _value_problem(check, case, observed, expected)
-    else:
-        from .properties import JUDGES
-        problem, hint, more = JUDGES[check.judge](check, case, observed, expected)
-    notes += more
-    if problem:
-        return _fail(check, case, problem, _mutant_hint(check, observed, expected, mutants) + [hint], notes)
-    return Result(name, True, float(check.points), float(check.points), "passed", "", tuple(notes))
-
-
-def _value_problem(check: Check, case: Case, observed: dict, expected: dict) -> tuple[str | None, list]:
-    reveal = not getattr(case, "hidden", False)
-    rule = case.options.get("rule")
-    if rule == "finite_between":
-        got = _as_number(observed["output"]) if type(observed["output"]) is dict else None
-        if got is None or got[1] not in "fiu":
-            return compare(expected["output"], observed["output"], check.rtol, check.atol, reveal=reveal)
-        v = float(got[0])
-        lo, hi = case.options["lo"], case.options["hi"]
-        if not (math.isfinite(v) and lo <= v <= hi):
-            if not reveal:  # the bounds are computed from the hidden inputs
-                what = "not finite" if not math.isfinite(v) else "too small" if v < lo else "too large"
-                return (f"the result is {what}; a finite value in the range that a sensible clipping gives is "
-                        f"expected ({case.options.get('why', '')})."), []
-            return (f"the result is {v!r}; a finite value between {lo:.4g} and {hi:.4g} is expected "
-                    f"({case.options.get('why', '')})."), []
-        return None, []
-    if len(check.output_names) == 1:  # a single named output, e.g. "grads": messages say grads['db1']
-        return compare(expected["output"], observed["output"], check.rtol, check.atol, path=check.output_names[0],
-                       reveal=reveal)
-    return compare(expected["output"], observed["output"], check.rtol, check.atol, names=check.output_names,
-                   reveal=reveal)
-
-
-def _mutant_hint(check: Check, observed: dict, expected: dict, mutants: Sequence[tuple[str, dict]]) -> list[str]:
-    """Hints of every mutant whose output the learner's matches (and that differs from the reference here)."""
-    hints = []
-    for hint, mobs in mutants:
-        if not hint or hint in hints:
-            continue
-        try:
-            if values_match(mobs, observed, check) and not values_match(expected, mobs, check):
-                hints.append(hint)
-        except Exception:  # a malformed observation never crashes the judge  # noqa: BLE001, S112
-            continue
-    return hints
-
-
-def _purity_hint(mutants) -> list[str]:
-    return [hint for hint, mobs in mutants if hint and mobs.get("mutated")]

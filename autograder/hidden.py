@@ -15,11 +15,12 @@ of a failed result so that a failure can be replayed.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from .public import _finish, _name_of
+from .public import _finish, _name_of, with_method
 from .results import Result
 
 __all__ = ["check_hidden", "run_hidden"]
@@ -41,9 +42,8 @@ def run_hidden(obj: Any, name: str, seed: int | None = None) -> Result:
     if spec is None:
         return Result(name, False, 0.0, 0.0, f"there is no exercise named {name!r}.")
     s = _seed(seed)
-    result = spec.grade(obj, np.random.default_rng(s))
+    result = replace(with_method(spec.grade(obj, np.random.default_rng(s)), spec.check, obj), case_set="hidden")
     if not result.passed:
-        from dataclasses import replace
         result = replace(result, notes=result.notes + (f"hidden cases drawn with seed {s}",))
     return result
 

@@ -18,7 +18,7 @@ def add_check(sub) -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="execute a learner's notebook and grade its exercises")
     p.add_argument("notebook", help="path of the .ipynb file")
     p.add_argument("--json", action="store_true", help="print a JSON list of {exercise, passed, score, "
-                                                      "max_score, message}")
+                                                      "max_score, message, hint, notes, cases}")
     p.add_argument("--timeout", type=int, default=60, help="seconds allowed per cell (default 60)")
     p.add_argument("--hidden", action="store_true", help="use fresh hidden cases (needs the instructor side)")
     p.add_argument("--seed", type=int, default=None, help="seed of the hidden cases (reproducible regrade)")

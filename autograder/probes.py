@@ -184,6 +184,9 @@ def probe_neural_net(cls: Any, case: Case, tmpdir: str) -> dict:
     for sc in case.options["scenarios"]:
         X, y = np.array(X0, copy=True), np.array(y0, copy=True)
         y_fit = y.reshape(-1, 1) if sc.get("y") == "column" else y
+        if sc.get("y") == "bad_labels":   # one label 2: fit must refuse it
+            y_fit = y.copy()
+            y_fit[0] = 2
         model, err = _safe_call(cap, cls, **sc["kwargs"])
         if err is not None:
             results[sc["name"]] = {"error": err}

@@ -36,6 +36,9 @@ HINTS = {
     "init_bias_shape": "biases are flat vectors of shape (n_l,), not (1, n_l) or (n_l, 1)",
     "init_zero_bias": "zeros and xavier give zero biases; only 'normal' draws the biases too",
     "init_unknown": "an unknown method name must raise ValueError naming the method, not fall back silently",
+    "init_draw_order": "your parameters have the right distributions but are not the numbers the prescribed draw "
+                       "order gives from the same rng: re-read the paragraph on randomness (which array is drawn "
+                       "first, layer by layer, and with which Generator call)",
     "init_constant": "'zeros' means every parameter is exactly 0.0",
     "init_symmetric": "constant (or zero) weights make every hidden unit compute the same thing, and they stay "
                       "identical during training: draw the weights at random from rng",
@@ -47,9 +50,14 @@ HINTS = {
     "split_seed": "use the seed argument (random_state=seed): the same seed must give the same split",
     "split_order": "return (X_train, X_test, y_train, y_test) in that order",
     "split_test_size": "test_size is the fraction of rows in the TEST part",
-    "nn_ascent": "the cost goes up: update with params - learning_rate * gradient (gradient DEscent)",
-    "nn_summed": "your steps are m times too large: the cost is a MEAN over the batch, so average the gradients "
-                 "(dZ_L = (h - Y) / m)",
+    "nn_ascent": "the cost goes up: check the sign of your update step (gradient DEscent moves against the "
+                 "gradient)",
+    "nn_frozen": "the cost never changes from one epoch to the next, so the parameters are never updated: look at "
+                 "what fit does with the dict update_params returns (it is a NEW dict; the old one is unchanged)",
+    "nn_checks": "fit must check its inputs and raise ValueError naming the bad value (labels other than 0/1, "
+                 "a layers list whose first size is not the number of features)",
+    "nn_summed": "your steps are m times too large: the cost is a MEAN over the batch, so its gradients are "
+                 "averages too; look at where the batch size enters your backward pass",
     "nn_percent": "score returns the accuracy as a fraction in [0, 1], not a percentage",
     "nn_proba_order": "predict_proba columns are [P(y=0), P(y=1)], like scikit-learn's classes_ order",
     "nn_predict_labels": "predict returns labels 0/1 (ints), not probabilities: threshold P(y=1) at 0.5",
@@ -57,6 +65,9 @@ HINTS = {
                "same model",
     "nn_history": "cost_history_ holds one float per epoch: the mean cost of the epoch, computed in the forward pass "
                   "before each update",
+    "nn_updates": "the first epoch's cost is right but the later ones drift away: the parameters change differently "
+                  "from one step of gradient descent on the MEAN cost per batch; look at the gradients fit uses and at "
+                  "the step it takes",
     "mlp_alpha": "scikit-learn adds an L2 penalty by default (alpha=1e-4): set alpha=0.0",
     "mlp_momentum": "plain gradient descent has no momentum: solver='sgd' with momentum=0.0",
     "mlp_batch": "full-batch training means batch_size = n_samples",
@@ -114,6 +125,28 @@ def _init_hint(method: str, ratio: float, n_in: int, n_out: int) -> str:
         if abs(ratio - he) < 0.05 * he:
             return HINTS["init_he"]
     return ""
+
+
+def prescribed_draws(layers: list[int], method: str, seed: int) -> dict | None:
+    """The parameters the notebook's prescribed procedure gives (an encoded dict), or None for other methods.
+
+    For l = 1..L: theta_l = rng.standard_normal((n_{l-1}, n_l)) (times sqrt(2 / (n_in + n_out)) for "xavier"),
+    then b_l = rng.standard_normal(n_l) for "normal" (zeros otherwise), all from np.random.default_rng(seed).
+    ``tests/autograder/test_engine_ledger.py`` checks that course_lib's init_params draws exactly these.
+    """
+    if method not in ("normal", "xavier"):
+        return None
+    rng = np.random.default_rng(seed)
+    keys, values = [], []
+    for i in range(1, len(layers)):
+        n_in, n_out = layers[i - 1], layers[i]
+        theta = rng.standard_normal((n_in, n_out))
+        if method == "xavier":
+            theta = theta * np.sqrt(2.0 / (n_in + n_out))
+        b = rng.standard_normal(n_out) if method == "normal" else np.zeros(n_out)
+        keys += [f"theta_{i}", f"b{i}"]
+        values += [{"t": "ndarray", "v": theta}, {"t": "ndarray", "v": b}]
+    return {"t": "dict", "keys": keys, "values": values}
 
 
 def judge_init_params(check: Check, case: Case, observed: dict, expected: dict):
@@ -186,6 +219,13 @@ def judge_init_params(check: Check, case: Case, observed: dict, expected: dict):
         if not compare(v["first"], other, 0.0, 0.0)[0]:
             return "two different rng seeds gave identical parameters: the rng argument is ignored.", \
                 HINTS["init_global"], []
+        reference = prescribed_draws(layers, method, int(case.options["seed"]))
+        if reference is not None:   # the prescribed draw order, from a Generator with the same seed
+            problem, _ = compare(reference, v["first"], 1e-12, 0.0, reveal=not case.hidden)
+            if problem:
+                return ("the parameters have the right shapes and distributions, but they are not the values the "
+                        f"prescribed draw order gives from the same Generator ({problem})"), \
+                    HINTS["init_draw_order"], []
     bad = v.get("bad_method", {})
     if bad.get("t") != "exception" or "ValueError" not in bad.get("mro", []):
         got = "returned a value" if bad.get("t") == "returned" else f"raised {bad.get('type')}"
@@ -321,9 +361,11 @@ def _scenario_problem(name: str, sc: dict, case: Case, spec: dict) -> tuple[str 
             HINTS["nn_history"]
     if not np.isfinite(h).all():
         return f"{where}: cost_history_ contains NaN or inf.", ""
+    if iterations >= 5 and np.all(h == h[0]):
+        return f"{where}: the cost is the same at every epoch: training changed nothing.", HINTS["nn_frozen"]
     if iterations >= 5 and not h[-1] < h[0]:
         costs = "" if case.hidden else f" ({h[0]:.4g} -> {h[-1]:.4g})"
-        return f"{where}: the cost did not decrease{costs}.", HINTS["nn_ascent"]
+        return f"{where}: the cost did not decrease{costs}.", HINTS["nn_ascent"] if h[-1] > h[0] else ""
     params = _dict(sc.get("params_"))
     if params is None:
         return f"{where}: params_ is {describe(sc.get('params_', {}))}; a dict of arrays is expected.", ""
@@ -367,9 +409,20 @@ def _scenario_problem(name: str, sc: dict, case: Case, spec: dict) -> tuple[str 
     return None, ""
 
 
+def _trajectory_hint(expected: dict, observed: dict) -> str:
+    """Which part of training differs: the first recorded cost (what is recorded, and when) or the updates."""
+    e, o = _arr(expected), _arr(observed)
+    if e is None or o is None or e.shape != o.shape or e.size < 2:
+        return HINTS["nn_history"]
+    if not math.isclose(float(o[0]), float(e[0]), rel_tol=1e-6, abs_tol=1e-9):
+        return HINTS["nn_history"]
+    return HINTS["nn_updates"]
+
+
 def judge_neural_net(check: Check, case: Case, observed: dict, expected: dict):
     v, ev = _v(observed), _v(expected)
-    specs = {sc["name"]: sc for sc in case.options["scenarios"]}
+    refused = {sc["name"]: sc for sc in case.options["scenarios"] if sc.get("expect_error")}
+    specs = {sc["name"]: sc for sc in case.options["scenarios"] if not sc.get("expect_error")}
     for name, spec in specs.items():
         sc = v.get(name)
         if sc is None:
@@ -377,6 +430,15 @@ def judge_neural_net(check: Check, case: Case, observed: dict, expected: dict):
         problem, hint = _scenario_problem(name, sc, case, spec)
         if problem:
             return problem, hint, []
+    for name, spec in refused.items():
+        err = (v.get(name) or {}).get("error")
+        want = spec["expect_error"]
+        if not (type(err) is dict and want in err.get("mro", [err.get("type")])):
+            what = "labels other than 0/1" if spec.get("y") == "bad_labels" else \
+                "a layers list whose first size is not the number of features of X"
+            got = f"raised {err.get('type')}" if type(err) is dict else "accepted them"
+            return (f"{_net_call(spec, case)}.fit was given {what} and {got}; {want} is expected "
+                    f"(fit checks its inputs)."), HINTS["nn_checks"], []
     # Deterministic scenarios must follow the reference trajectory (zeros init, full batch: no randomness at all).
     for name, spec in specs.items():
         if not spec.get("compare"):
@@ -390,7 +452,7 @@ def judge_neural_net(check: Check, case: Case, observed: dict, expected: dict):
                 e = {"t": "ndarray", "v": np.array([float(it["v"]) for it in e["items"]])}
             problem, _ = compare(e, o, 1e-6, 1e-9, path=attr, reveal=not case.hidden)
             if problem:
-                hint = HINTS["nn_history"] if attr == "cost_history_" else ""
+                hint = _trajectory_hint(e, o) if attr == "cost_history_" else ""
                 return f"{where} does not follow the expected training trajectory: {problem}", hint, []
     same = [n for n, s in specs.items() if s.get("same_as")]
     for name in same:

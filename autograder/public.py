@@ -22,18 +22,19 @@ from __future__ import annotations
 import html
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from . import properties  # noqa: F401  (property judges that compare.judge dispatches to)
-from .compare import _index, compare, judge
+from .compare import _index, compare
 from .encode import read_channel
+from .methods import apply_findings, method_findings, source_of
 from .probes import probe
-from .results import Case, Check, Result, combine
+from .results import Case, Check, Result
+from .verdict import judge, judge_cases
 
 __all__ = [
     "DATA_DIR",
@@ -85,17 +86,61 @@ def load_exercise(name: str) -> PublicExercise:
 
 def grade_cases(check_: Check, cases: Sequence[Case], obj: Any, expected: Sequence[dict],
                 mutants: Sequence[Sequence[tuple[str, dict]]]) -> Result:
-    """Probe ``obj`` on every case and judge it; stop at the first missing/not-implemented verdict."""
-    results = []
-    for i, case in enumerate(cases):
-        observed = probe(check_.name, obj, case)
-        r = judge(check_, case, observed, expected[i], mutants[i] if i < len(mutants) else ())
-        results.append(r)
-        out = observed.get("output", {})
-        err = observed.get("error") or {}
-        if out.get("t") == "missing" or err.get("type") == "NotImplementedError":
-            return r
-    return combine(check_.name, check_.points, results)
+    """Probe ``obj`` on every case (lazily) and judge it; stop at the first missing/not-implemented verdict."""
+    index = {id(case): i for i, case in enumerate(cases)}
+
+    def judge_one(case: Case, observed: dict) -> Result:
+        i = index[id(case)]
+        return judge(check_, case, observed, expected[i], mutants[i] if i < len(mutants) else ())
+    pairs = ((case, probe(check_.name, obj, case)) for case in cases)
+    return judge_cases(check_, pairs, judge_one)
+
+
+def with_method(result: Result, check_: Check, obj: Any) -> Result:
+    """``result`` under the exercise's method requirement, read from ``obj``'s own source where it can be found.
+
+    Functions of the same module (or notebook) that ``obj`` calls can satisfy a "must use" or a loop structure;
+    only ``obj``'s own lines are reported for a forbidden construct (their line numbers are the ones shown).
+    """
+    if not check_.method:
+        return result
+    found = source_of(obj)
+    if found is None:
+        return result
+    source, first_line = found
+    own_name = getattr(obj, "__name__", None)   # the object may be checked under another name: check(f, name=...)
+    name = own_name if type(own_name) is str else check_.name
+    findings = method_findings(source, name, check_.method, first_line)
+    if findings and any(f.what in ("require", "loops") for f in findings):
+        helpers = _helper_sources(obj)
+        if helpers:
+            combined = method_findings(source + "\n\n" + "\n\n".join(helpers), name, check_.method, first_line)
+            last = first_line + source.count("\n")
+            findings = [f for f in combined if f.what in ("require", "loops") or f.line <= last]
+    return apply_findings(result, findings)
+
+
+def _helper_sources(obj: Any, depth: int = 3) -> list[str]:
+    """Sources of the plain functions of ``obj``'s own module that it calls (recursively, a few levels)."""
+    import inspect
+    import textwrap
+    import types
+    seen, out, todo = {id(obj)}, [], [(obj, 0)]
+    while todo:
+        fn, level = todo.pop()
+        code, glb = getattr(fn, "__code__", None), getattr(fn, "__globals__", None)
+        if code is None or glb is None or level >= depth:
+            continue
+        for n in code.co_names:
+            g = glb.get(n)
+            if type(g) is types.FunctionType and id(g) not in seen and g.__module__ == fn.__module__:
+                seen.add(id(g))
+                try:
+                    out.append(textwrap.dedent(inspect.getsource(g)))
+                except (OSError, TypeError):
+                    continue
+                todo.append((g, level + 1))
+    return out
 
 
 def _name_of(obj: Any, name: str | None) -> str:
@@ -117,7 +162,8 @@ def run_public(obj: Any, name: str) -> Result:
     except Exception as exc:  # noqa: BLE001 - damaged data files: say so instead of a traceback
         return Result(name, False, 0.0, 0.0, f"the checker's data for {name!r} could not be read "
                                              f"({type(exc).__name__}); reinstall the checker.")
-    return grade_cases(ex.check, ex.cases, obj, ex.expected, [ex.mutants_for(i) for i in range(len(ex.cases))])
+    result = grade_cases(ex.check, ex.cases, obj, ex.expected, [ex.mutants_for(i) for i in range(len(ex.cases))])
+    return replace(with_method(result, ex.check, obj), case_set="public")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -144,7 +190,8 @@ class Report:
         status = "passed" if r.passed else "failed"
         parts = [f'<div style="border-left:4px solid {color};padding:4px 10px;margin:4px 0">',
                  (f'<b style="color:{color}">{html.escape(r.exercise)}: {status}</b> '
-                  f'({r.score:g}/{r.max_score:g}) <span style="color:#57606a">{html.escape(self.label)}</span>')]
+                  + (f'({r.score:g}/{r.max_score:g}) ' if r.max_score else "")
+                  + f'<span style="color:#57606a">{html.escape(self.label)}</span>')]
         if r.message:
             parts.append(f"<div>{html.escape(r.message)}</div>")
         if r.hint:

@@ -25,21 +25,26 @@ from .results import Case
 
 __all__ = ["build", "main", "verify"]
 
-_NO_REFERENCE_NEEDED = ("init_params", "split_and_scale")
+_NO_REFERENCE_NEEDED = ("init_params", "split_and_scale")   # their property judges need no reference data
 _PLACEHOLDER = {"output": {"t": "none"}, "error": None, "warnings": [], "stdout": "", "mutated": [],
                 "seconds": 0.0}
 
 
 def _strip(obs: dict) -> dict:
-    """Keep only what judging needs (no timings: regenerated files stay byte-identical)."""
-    return {"output": obs["output"], "error": obs["error"], "warnings": list(obs["warnings"]), "stdout": "",
+    """Keep only what judging needs (no timings, no exception text, which may name a temporary file: regenerated
+    files stay byte-identical; judging an exception looks at its type only)."""
+    error = obs["error"]
+    if type(error) is dict:
+        error = {**error, "message": ""}
+    return {"output": obs["output"], "error": error, "warnings": list(obs["warnings"]), "stdout": "",
             "mutated": list(obs["mutated"]), "seconds": 0.0}
 
 
 def exercise_tree(spec) -> dict:
     cases = spec.public_cases()
     light = spec.judge_kind in _NO_REFERENCE_NEEDED
-    expected = [_PLACEHOLDER if light else _strip(spec.expected(c)) for c in cases]
+    # a property judge needs no reference observation, but a plain call (a case that must raise) does
+    expected = [_PLACEHOLDER if light and c.probe != "call" else _strip(spec.expected(c)) for c in cases]
     mutants = [] if light else [
         {"name": m.name, "hint": m.hint,
          "observations": [_strip(obs) for _, obs in

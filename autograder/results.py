@@ -38,6 +38,8 @@ class Check:
     output_names: tuple[str, ...] = ()
     arg_names: tuple[str, ...] = ()
     description: str = ""
+    #: how the learner's own source must compute the result (``autograder.methods.MethodRule.to_plain()``), or None
+    method: dict | None = None
 
     def to_plain(self) -> dict:
         d = asdict(self)
@@ -52,6 +54,7 @@ class Check:
         d["fail_warnings"] = tuple((str(a), str(b)) for a, b in d.get("fail_warnings", ()))
         d["output_names"] = tuple(str(x) for x in d.get("output_names", ()))
         d["arg_names"] = tuple(str(x) for x in d.get("arg_names", ()))
+        d["method"] = dict(d["method"]) if type(d.get("method")) is dict else None
         return cls(**d)
 
 
@@ -66,7 +69,9 @@ class Case:
     kind: the label without any input value, for generators whose label shows one ("n_features = 17" ->
         "a random n_features"); "" when the label names only the kind of case and shapes. Not serialised.
     hidden: the learner must not learn the inputs. Set by ``as_hidden`` (``ExerciseSpec.hidden_cases``): the
-        judge then describes a failure without input, expected or learner values (``compare.judge``).
+        judge then describes a failure without input, expected or learner values (``verdict.judge``).
+    grades: the id of the requirement (of the exercise's ledger, ``ExerciseSpec.requirements``) that this case
+        grades: "values" for the ordinary cases, e.g. "raises-flat-y" for a case that must raise.
     """
 
     label: str
@@ -76,6 +81,7 @@ class Case:
     options: dict = field(default_factory=dict)
     kind: str = ""
     hidden: bool = False
+    grades: str = "values"
 
     def as_hidden(self, number: int) -> Case:
         """This case as hidden case ``number``: labelled "case 3 (m = 1: shape (1, 1))" from ``kind`` or the label."""
@@ -86,13 +92,15 @@ class Case:
              "probe": self.probe, "options": dict(self.options)}
         if self.hidden:
             d["hidden"] = True
+        if self.grades != "values":
+            d["grades"] = self.grades
         return d
 
     @classmethod
     def from_plain(cls, d: dict) -> Case:
         return cls(label=str(d["label"]), args=tuple(d.get("args", ())), kwargs=dict(d.get("kwargs", {})),
                    probe=str(d.get("probe", "call")), options=dict(d.get("options", {})),
-                   hidden=d.get("hidden") is True)
+                   hidden=d.get("hidden") is True, grades=str(d.get("grades", "values")))
 
     def __hash__(self) -> int:  # cases hold arrays; identity is the label
         return hash(self.label)
@@ -111,6 +119,8 @@ class Result:
     notes: tuple[str, ...] = ()
     #: every misconception hint whose mutant matched this case (``combine`` keeps the one matching most cases)
     candidates: tuple[str, ...] = field(default=(), compare=False)
+    #: which cases produced the verdict: "public" (the shipped cases), "hidden" (fresh ones), "" (not known)
+    case_set: str = ""
 
     def to_plain(self) -> dict:
         d = asdict(self)
@@ -119,14 +129,17 @@ class Result:
         return d
 
     def summary(self) -> dict:
-        """The four fields ``autograder check --json`` promises, plus the hint and notes."""
+        """What ``autograder check --json`` prints per exercise: the verdict, its hint and notes, and which cases
+        (public or hidden) ran."""
         return {"exercise": self.exercise, "passed": self.passed, "score": self.score,
                 "max_score": self.max_score, "message": self.message, "hint": self.hint,
-                "notes": list(self.notes)}
+                "notes": list(self.notes), "cases": self.case_set}
 
     def text(self) -> str:
         """Plain-text report (the same text is the AssertionError message on failure)."""
-        head = f"{self.exercise}: {'PASSED' if self.passed else 'FAILED'} ({_fmt(self.score)}/{_fmt(self.max_score)})"
+        status = "PASSED" if self.passed else "FAILED"
+        # a check worth no points (the gradient check, an unknown exercise) shows no "(0/0)"
+        head = f"{self.exercise}: {status}" + (f" ({_fmt(self.score)}/{_fmt(self.max_score)})" if self.max_score else "")
         lines = [head]
         if self.message:
             lines.append(self.message)

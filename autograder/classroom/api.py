@@ -25,36 +25,21 @@ from typing import Any, TextIO
 from .records import STATUSES, SubmissionResult
 from .reports import write_reports
 from .runner import GradingContext, RunReport, default_config, run_tasks
-from .store import ResultStore, discover_submissions, fingerprint, read_task
+from .store import ResultStore, discover_submissions, read_task
 
-__all__ = ["GradeRun", "grade_directory", "summary_table"]
+__all__ = ["GradeRun", "SelectionError", "grade_directory", "select", "summary_table"]
 
 RESULTS_FOLDER = "submissions"
 GRADESCOPE_FOLDER = "gradescope"
 
 
-def _packages() -> list[Path]:
-    """The code a grade depends on: the autograder and the answer key."""
-    import autograder
-
-    packages = [Path(autograder.__file__).parent]
-    try:
-        import course_lib
-
-        packages.append(Path(course_lib.__file__).parent)
-    except ImportError:  # pragma: no cover - an instructor install always has it
-        pass
-    return packages
-
-
 def grader_fingerprint(config: Any, assignment: str) -> str:
-    """What a grade of ``assignment`` depends on besides the submission: the code, the source notebooks and the
-    configuration (but not which folders are hidden from the workers: that changes no correct grade)."""
-    source_dir = getattr(config, "source_dir", None)
-    sources = sorted((Path(source_dir) / assignment).rglob("*.ipynb")) if source_dir else []
-    if hasattr(config, "hide_paths"):
-        config = dataclasses.replace(config, hide_paths=())
-    return fingerprint(packages=_packages(), source_files=sources, config_text=repr(config))
+    """The grader's fingerprint on this machine (``provenance``): part of every stored result's key, and what
+    each result must prove it was graded with (the code, the answer key, the source notebooks and the
+    configuration, but not which folders are hidden from the workers: that changes no correct grade)."""
+    from .provenance import grader_fingerprint as fingerprint_here
+
+    return fingerprint_here(config, assignment)
 
 
 def expected_notebooks(config: Any, assignment: str) -> tuple[str, ...]:
@@ -79,6 +64,22 @@ def _source_assignments(source_dir: Path | None) -> list[str]:
     if source_dir is None or not Path(source_dir).is_dir():
         return []
     return sorted(p.name for p in Path(source_dir).iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+class SelectionError(ValueError):
+    """--student or --assignment names something that has no submission."""
+
+
+def select(found: Sequence, *, students: Sequence[str] | None = None, assignments: Sequence[str] | None = None
+           ) -> list:
+    """The discovered submissions (with ``student_id`` and ``assignment``) that the filters keep; a name that
+    matches no submission is an error."""
+    for wanted, field, what in ((students, "student_id", "student"), (assignments, "assignment", "assignment")):
+        unknown = sorted(set(wanted or ()) - {getattr(item, field) for item in found})
+        if unknown:
+            raise SelectionError(f"no submission of {what} {', '.join(map(repr, unknown))} was found")
+    return [item for item in found
+            if (not students or item.student_id in students) and (not assignments or item.assignment in assignments)]
 
 
 @dataclasses.dataclass
@@ -120,6 +121,8 @@ def grade_directory(
     autograded_dir: Path | None = None,
     gradescope: bool = False,
     assignments: Sequence[str] | None = None,
+    students: Sequence[str] | None = None,
+    use_gradebook: bool = True,
     progress: bool = True,
     grade_notebook=None,
     stream: TextIO | None = None,
@@ -131,11 +134,14 @@ def grade_directory(
         ``nbgrader_config.py``), that course's gradebook is used and its ``autograded/`` folder is written.
     autograded_dir: where the autograded notebooks go; default the course's, else ``out_dir/autograded``
         when a gradebook is written (nbgrader's generate_feedback needs both).
+    assignments, students: grade only these (SelectionError when one names no submission); grades.csv, the
+        feedback, the gradebook and results.json still cover every submission with a stored result.
+    use_gradebook: False writes no gradebook and no autograded/ tree, even in an nbgrader course.
     grade_notebook: the per-notebook grader (default: the sandbox's; tests pass a stand-in).
     """
     from .class_report import write_grader_errors
     from .gradescope import write_results_json
-    from .nbgrader_io import late_penalty_assigner, sqlite_url, write_autograded, write_gradebook
+    from .nbgrader_io import late_penalty_assigner, read_scores, sqlite_url, write_autograded, write_gradebook
 
     submitted_dir, out_dir = Path(submitted_dir).resolve(), Path(out_dir).resolve()
     config = config if config is not None else default_config()
@@ -145,7 +151,9 @@ def grade_directory(
 
     course = _course_for(submitted_dir)
     db_url, course_id = None, "default_course"
-    if gradebook is not None:
+    if not use_gradebook:
+        pass
+    elif gradebook is not None:
         text = str(gradebook)
         db_url = text if "://" in text else sqlite_url(Path(text))
         course_id = course.course_id if course else course_id
@@ -161,7 +169,8 @@ def grade_directory(
     config = hide(config, submitted_dir, out_dir, getattr(config, "source_dir", None), database, autograded_dir)
 
     source_dir = getattr(config, "source_dir", None)
-    found = discover_submissions(submitted_dir, assignments, known=_source_assignments(source_dir))
+    everyone = discover_submissions(submitted_dir, known=_source_assignments(source_dir))
+    found = select(everyone, students=students, assignments=assignments)
     names = sorted({f.assignment for f in found})
     fingerprints = {a: grader_fingerprint(config, a) for a in names}
     expected = {a: expected_notebooks(config, a) for a in names}
@@ -183,26 +192,33 @@ def grade_directory(
 
     context = GradingContext(config, grade_notebook) if grade_notebook else GradingContext(config)
     report = run_tasks([reader(item) for item in todo], context, store.save, jobs=jobs, scheduler=scheduler,
-                       progress=progress, labels=[(f.student_id, f.assignment) for f in todo])
+                       progress=progress, labels=[(f.student_id, f.assignment) for f in todo],
+                       fingerprints=fingerprints)
 
-    results = [r for r in (store.load(f.student_id, f.assignment) for f in found) if r is not None]
+    results = [r for r in (store.load(f.student_id, f.assignment) for f in everyone) if r is not None]
     run = GradeRun(results=results, reused=reused, report=report, forged=forged, refused=refused)
-    run.outputs.extend(write_reports(results, out_dir))
     run.outputs.extend(p for p in [write_grader_errors(out_dir, report.errors)] if p is not None)  # for `report`
     if db_url is not None:
         if database is not None:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         write_gradebook(results, db_url, course_id=course_id, source_dir=source_dir, submitted_dir=submitted_dir,
                         config=late_config[0], course_root=late_config[1])
+        selected = {(f.student_id, f.assignment) for f in found}
         for result in results:
-            if (result.student_id, result.assignment) in refused:
-                continue  # nothing of a refused folder is copied anywhere
+            if (result.student_id, result.assignment) in refused or (result.student_id, result.assignment) \
+                    not in selected:
+                continue  # nothing of a refused folder is copied anywhere; only what was selected is rewritten
             run.outputs.append(write_autograded(result, submitted_dir, autograded_dir, source_dir))
+    # the score of record (manual overrides, late penalty) when there is a gradebook, else the automatic scores
+    records = read_scores(db_url, [(r.student_id, r.assignment) for r in results],
+                          course_id=course_id) if db_url is not None else {}
+    run.outputs.extend(write_reports(results, out_dir, records))
     if gradescope:
         for result in results:
             path = out_dir / GRADESCOPE_FOLDER / result.student_id / result.assignment / "results.json"
-            run.outputs.append(write_results_json(result, path))
-    print(summary_table(run, total=len(found)), file=stream or sys.stdout)
+            record = records.get((result.student_id, result.assignment))
+            run.outputs.append(write_results_json(result, path, record=record))
+    print(summary_table(run, total=len(everyone)), file=stream or sys.stdout)
     return run
 
 
@@ -221,6 +237,9 @@ def summary_table(run: GradeRun, total: int | None = None) -> str:
                      "grade only those.")
     for student, assignment, text in report.errors:
         lines.append(f"GRADER ERROR {student}/{assignment}: {text} (nothing stored; retried by the next run)")
+    for rejection in report.rejected:
+        lines.append(f"REJECTED RESULT: {rejection.message()}; not stored, graded again by a worker whose grader "
+                     "matches")
     for student, assignment in run.forged:
         lines.append(f"FORGED RESULT {student}/{assignment}: the stored result failed verification (it was "
                      "changed outside the grader); regraded")

@@ -113,21 +113,21 @@ def write_grader_errors(out_dir: Path, errors: Sequence[tuple[str, str, str]]) -
 def submission_totals(grades: pd.DataFrame) -> pd.DataFrame:
     """One row per (assignment, student_id): points, maximum, late penalty and final score.
 
-    The penalty of a notebook is the largest value of its rows' ``penalty`` (nbgrader takes it off the notebook's
-    total, never below zero); a submission's penalty is the sum over its notebooks.
+    The penalty of a notebook is the largest value of its rows' ``penalty``; a submission's penalty is the sum
+    over its notebooks, taken off its points but never below zero (nbgrader's ``export``: max(0, score - penalty)).
 
     Returns
     -------
     DataFrame indexed by (assignment, student_id) with score, max_score, penalty, final (= max(score - penalty,
-    0) per notebook, summed), percent (100 * final / max_score) and seconds_late (largest over the notebooks).
+    0)), percent (100 * final / max_score) and seconds_late (largest over the notebooks).
     """
     per_notebook = grades.groupby(["assignment", "student_id", "notebook"]).agg(
         score=("score", "sum"), max_score=("max_score", "sum"), penalty=("penalty", "max"),
         seconds_late=("seconds_late", "max"))
-    per_notebook["final"] = (per_notebook["score"] - per_notebook["penalty"]).clip(lower=0.0)
     totals = per_notebook.groupby(level=["assignment", "student_id"]).agg(
         score=("score", "sum"), max_score=("max_score", "sum"), penalty=("penalty", "sum"),
-        final=("final", "sum"), seconds_late=("seconds_late", "max"))
+        seconds_late=("seconds_late", "max"))
+    totals["final"] = (totals["score"] - totals["penalty"]).clip(lower=0.0)
     totals["percent"] = (100.0 * totals["final"] / totals["max_score"]).where(totals["max_score"] > 0, 0.0)
     return totals
 

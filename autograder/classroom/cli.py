@@ -18,8 +18,9 @@ __all__ = ["add_gradescope", "add_grade", "add_release", "run_grade"]
 def add_grade(sub) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "grade", help="grade nbgrader submissions safely (learner code in confined workers)",
-        description="Grade SUBMITTED_DIR/<student_id>/<assignment>/<notebook>.ipynb; write OUT_DIR/grades.csv, "
-                    "OUT_DIR/feedback/<student>/feedback.{md,html} and the resumable store OUT_DIR/submissions/.")
+        description="Grade SUBMITTED_DIR/<student_id>/<assignment>/<notebook>.ipynb; write "
+                    "OUT_DIR/submissions/<student_id>/<assignment>.json (the resumable store: one result per "
+                    "submission), OUT_DIR/grades.csv and OUT_DIR/feedback/<student_id>/feedback.{md,html}.")
     p.add_argument("submitted_dir", type=Path, metavar="SUBMITTED_DIR")
     p.add_argument("--out", type=Path, required=True, metavar="OUT_DIR")
     p.add_argument("--source", type=Path, default=None, metavar="SOURCE_DIR",
@@ -49,8 +50,15 @@ def add_grade(sub) -> argparse.ArgumentParser:
                        help="also record the scores in this nbgrader gradebook (default: the course's "
                             "gradebook.db when SUBMITTED_DIR is an nbgrader course's submitted/ folder) and write "
                             "nbgrader's autograded/ notebooks with the feedback")
+    group.add_argument("--no-gradebook", action="store_true",
+                       help="write no gradebook and no autograded/ notebooks, even in an nbgrader course")
     group.add_argument("--gradescope", action="store_true",
                        help="also write OUT_DIR/gradescope/<student>/<assignment>/results.json")
+    group.add_argument("--student", action="append", default=None, metavar="STUDENT_ID",
+                       help="grade only this student's submissions (repeatable); the class files still list "
+                            "every stored result")
+    group.add_argument("--assignment", action="append", default=None, metavar="ASSIGNMENT",
+                       help="grade only this assignment (repeatable)")
     group.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run_grade)
     return p
@@ -76,22 +84,27 @@ def run_grade(args) -> int:
     """Exit code: 0 when every submission is graded, 1 when the grader failed on some, 130 when interrupted."""
     from autograder.sandbox.isolation import preflight
 
-    from .api import grade_directory
+    from .api import SelectionError, grade_directory
     from .nbgrader_io import LatePenaltyConfigError
 
+    if args.no_gradebook and args.gradebook:
+        print("autograder grade: error: --gradebook and --no-gradebook contradict each other", file=sys.stderr)
+        return 2
     config = _config_from_args(args)
-    refusal, missing = preflight(config.isolate)  # before anything is graded: no namespaces, no grading
+    refusal, summary = preflight(config.isolate)  # before anything is graded: no namespaces, no grading
     if refusal:
         print(refusal, file=sys.stderr)
         return 2
     try:
         run = grade_directory(args.submitted_dir, args.out, config, jobs=args.jobs,
                               force=args.force, scheduler=args.scheduler, gradebook=args.gradebook,
-                              gradescope=args.gradescope, progress=not args.no_progress and sys.stderr.isatty())
-    except LatePenaltyConfigError as exc:
+                              use_gradebook=not args.no_gradebook, gradescope=args.gradescope,
+                              students=args.student, assignments=args.assignment,
+                              progress=not args.no_progress and sys.stderr.isatty())
+    except (LatePenaltyConfigError, SelectionError) as exc:
         print(f"autograder grade: error: {exc}", file=sys.stderr)
         return 2
-    for note in sorted({n for r in run.results for n in r.isolation} | set(missing)):
+    for note in sorted({n for r in run.results for n in r.isolation} | set(summary)):
         print(f"isolation: {note}")
     print(f"grades: {Path(args.out) / 'grades.csv'}")
     if run.report.interrupted:

@@ -16,6 +16,8 @@ from typing import Any
 
 from autograder.sandbox.records import STATUSES, CellReport, ExerciseRow, NotebookGrade, NotebookSubmission
 
+from .provenance import Provenance
+
 __all__ = ["STATUSES", "CellReport", "ExerciseRow", "NotebookGrade", "NotebookSubmission", "SubmissionResult",
            "SubmissionTask"]
 
@@ -67,6 +69,7 @@ class SubmissionResult:
     notebooks: tuple[NotebookGrade, ...]
     seconds: float = 0.0
     graded_at: str = ""  # ISO 8601, UTC
+    provenance: Provenance | None = None  # the grader's fingerprint and the process, computed where it graded
 
     @property
     def rows(self) -> tuple[ExerciseRow, ...]:
@@ -88,13 +91,15 @@ class SubmissionResult:
     def to_plain(self) -> dict[str, Any]:
         return {"student_id": self.student_id, "assignment": self.assignment, "key": self.key,
                 "notebooks": [nb.to_plain() for nb in self.notebooks], "seconds": self.seconds,
-                "graded_at": self.graded_at}
+                "graded_at": self.graded_at,
+                "provenance": self.provenance.to_plain() if self.provenance is not None else None}
 
     @classmethod
     def from_plain(cls, data: dict[str, Any]) -> SubmissionResult:
         return cls(student_id=str(data["student_id"]), assignment=str(data["assignment"]), key=str(data["key"]),
                    notebooks=tuple(NotebookGrade.from_plain(nb) for nb in data["notebooks"]),
-                   seconds=float(data.get("seconds", 0.0)), graded_at=str(data.get("graded_at", "")))
+                   seconds=float(data.get("seconds", 0.0)), graded_at=str(data.get("graded_at", "")),
+                   provenance=Provenance.from_plain(data.get("provenance")))
 
     def to_json(self) -> str:
         return json.dumps(self.to_plain(), indent=1, sort_keys=True)

@@ -36,9 +36,9 @@ __all__ = ["CHECKER_NAME", "CONSOLE_SCRIPT", "INSTRUCTOR_MODULES", "ReleaseRepor
 #: (``autograder.sandbox.config.HIDDEN_MODULES``, the one list) and the sandbox, which only graders need.
 INSTRUCTOR_MODULES = tuple(dict.fromkeys(
     [m.split(".")[1] for m in HIDDEN_MODULES if m.startswith("autograder.") and m.count(".") == 1] + ["sandbox"]))
-#: Where the learner-facing closure starts: the notebook API and the learner's command line (``autograder
-#: check``, which needs ``api``'s public-case path).
-ENTRY_MODULES = ("__init__", "public", "learner_cli")
+#: Where the learner-facing closure starts: the notebook API, the learner's command line (``autograder
+#: check``, which needs ``api``'s public-case path) and the figures learners re-run (diagrams).
+ENTRY_MODULES = ("__init__", "public", "learner_cli", "diagrams")
 #: The bundle's console script: ``autograder check NOTEBOOK`` without the answer key.
 CONSOLE_SCRIPT = "autograder = autograder.learner_cli:main"
 #: What the checker needs besides the standard library (the notebooks themselves need more: see the README).

@@ -23,10 +23,11 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .provenance import Refusal, check, stamp
 from .records import NotebookGrade, NotebookSubmission, SubmissionResult, SubmissionTask
 
 __all__ = ["GradingContext", "RunReport", "default_config", "default_jobs", "grade_task", "run_tasks"]
@@ -79,14 +80,26 @@ class GradingContext:
 
 def grade_task(task: SubmissionTask, context: GradingContext) -> SubmissionResult:
     """Grade one submission: each of its notebooks, straight from the task's bytes (nothing is written to disk
-    here; the sandbox gives each worker a fresh folder of its own). Runs in a pool process or on a Dask worker."""
-    started = time.monotonic()
-    notebooks = tuple(context.grade_notebook(task.notebook(name), context.config) for name in task.notebooks)
-    return SubmissionResult(
-        student_id=task.student_id, assignment=task.assignment, key=task.key, notebooks=notebooks,
-        seconds=round(time.monotonic() - started, 3),
-        graded_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-    )
+    here; the sandbox gives each worker a fresh folder of its own). Runs in a pool process or on a Dask worker.
+
+    The result carries its provenance, computed HERE (on the Dask worker, if that is where this runs). A pool
+    process abandoned by its parent (SIGTERM, after a second Ctrl-C) unwinds this task, so that the sandbox kills
+    its worker and removes its folder, and starts none of the tasks the pool had already queued for it.
+    """
+    if _ABANDONED.is_set():
+        raise SystemExit(143)
+    _BUSY.set()
+    try:
+        started = time.monotonic()
+        notebooks = tuple(context.grade_notebook(task.notebook(name), context.config) for name in task.notebooks)
+        return SubmissionResult(
+            student_id=task.student_id, assignment=task.assignment, key=task.key, notebooks=notebooks,
+            seconds=round(time.monotonic() - started, 3),
+            graded_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            provenance=stamp(context.config, task.assignment),
+        )
+    finally:
+        _BUSY.clear()
 
 
 @dataclasses.dataclass
@@ -96,15 +109,32 @@ class RunReport:
 
     graded: list[SubmissionResult] = dataclasses.field(default_factory=list)
     errors: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)  # (student, assignment, text)
+    rejected: list[Refusal] = dataclasses.field(default_factory=list)  # results from a worker with another grader
     interrupted: bool = False
     seconds: float = 0.0
     workers: int = 1
     where: str = "local"
 
 
-def _ignore_sigint() -> None:
-    """Pool processes leave Ctrl-C to the parent, which decides what to finish and what to abandon."""
+def _pool_process_signals() -> None:
+    """Pool processes leave Ctrl-C to the parent, which decides what to finish and what to abandon; when it
+    abandons them (SIGTERM) the task being graded unwinds like an exception, so that every ``finally`` runs."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
+_ABANDONED = threading.Event()  # set in a pool process that its parent abandoned (SIGTERM)
+_BUSY = threading.Event()  # set while this pool process grades a task
+#: seconds an abandoned pool process gets to clean up after itself before it is killed
+ABANDON_GRACE = 20.0
+
+
+def _exit_on_sigterm(signum, frame):
+    """Unwind the task being graded, if any; an idle process stays up and ends when the pool shuts down (a pool
+    process that dies between tasks breaks the pool, which Python 3.11 mishandles with cancelled futures)."""
+    _ABANDONED.set()
+    if _BUSY.is_set():
+        raise SystemExit(128 + signum)
 
 
 class _Local:
@@ -121,7 +151,11 @@ class _Local:
         if jobs > 1:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["autograder.classroom.runner", *preload])
-            self.pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_sigint)
+            self.pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_pool_process_signals)
+
+    def exclude(self, address: str) -> bool:
+        """A local process cannot be told apart from the next one: nothing to exclude (False)."""
+        return False
 
     def submit(self, fn, *args) -> cf.Future:
         if self.pool is not None:
@@ -139,10 +173,20 @@ class _Local:
     def close(self, abandon: bool = False) -> None:
         if self.pool is None:
             return
-        if abandon:  # a second Ctrl-C: stop the submissions still being graded
-            for process in list(getattr(self.pool, "_processes", {}).values()):
-                process.terminate()
-        self.pool.shutdown(wait=not abandon, cancel_futures=True)
+        processes = list(getattr(self.pool, "_processes", {}).values())
+        if not abandon:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            return
+        # A second Ctrl-C: each process unwinds the submission it is grading (its worker killed, its folder
+        # removed), then the pool ends as usual; one that does not end within the grace period is killed.
+        for process in processes:
+            process.terminate()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + ABANDON_GRACE
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
 
 
 class _Dask:
@@ -154,14 +198,28 @@ class _Dask:
         self.own_client = not isinstance(scheduler, Client)
         self.client = Client(scheduler, set_as_default=False) if self.own_client else scheduler
         self.executor = self.client.get_executor(pure=False)
+        self.executors = [self.executor]
+        self.excluded: set[str] = set()
         self.workers = max(1, sum(self.client.nthreads().values()))
         self.where = f"dask {self.client.scheduler.address}, {self.workers} worker thread(s)"
+
+    def exclude(self, address: str) -> bool:
+        """Send no more work to the worker at ``address`` (its grader is not ours); False when no worker is left."""
+        if address:
+            self.excluded.add(address)
+        allowed = sorted(set(self.client.nthreads()) - self.excluded)
+        if not allowed:
+            return False
+        self.executor = self.client.get_executor(pure=False, workers=allowed, allow_other_workers=False)
+        self.executors.append(self.executor)
+        return True
 
     def submit(self, fn, *args) -> cf.Future:
         return self.executor.submit(fn, *args)
 
     def close(self, abandon: bool = False) -> None:
-        self.executor.shutdown(wait=False)
+        for executor in self.executors:
+            executor.shutdown(wait=False)
         if self.own_client:
             self.client.close()
 
@@ -182,11 +240,15 @@ def run_tasks(
     scheduler: Any = None,
     progress: bool = True,
     labels: Sequence[tuple[str, str]] | None = None,
+    fingerprints: Mapping[str, str] | None = None,
 ) -> RunReport:
     """Grade ``tasks`` (tasks, or zero-argument callables that read one) and pass each result to ``on_result``.
 
     At most about two tasks per worker are in flight, so submissions are read from disk only when a worker is
     about to need them. ``labels`` ((student, assignment) per task) names the submission in grader errors.
+    ``fingerprints`` (assignment -> this machine's grader fingerprint): a result whose provenance shows another
+    grader is refused (never passed on), its worker gets no more work, and the task is graded again elsewhere;
+    when no other worker is left it is a grader error.
     """
     started = time.monotonic()
     preload = [context.grade_notebook.__module__, *PRELOAD]
@@ -194,7 +256,7 @@ def run_tasks(
     report = RunReport(workers=backend.workers, where=backend.where)
     window = max(2, 2 * backend.workers)
     pending = iter(enumerate(tasks))
-    in_flight: dict[cf.Future, int] = {}
+    in_flight: dict[cf.Future, tuple[int, SubmissionTask]] = {}
 
     def label(index: int) -> tuple[str, str]:
         if labels is not None:
@@ -209,16 +271,34 @@ def run_tasks(
             except StopIteration:
                 return
             task = item if isinstance(item, SubmissionTask) else item()
-            in_flight[backend.submit(grade_task, task, context)] = index
+            in_flight[backend.submit(grade_task, task, context)] = (index, task)
+
+    def refused(result: SubmissionResult, index: int, task: SubmissionTask) -> bool:
+        """True when the result is refused (then graded again elsewhere, or a grader error when nowhere is left)."""
+        if fingerprints is None or task.assignment not in fingerprints:
+            return False
+        refusal = check(result.provenance, fingerprints[task.assignment], task.student_id, task.assignment)
+        if refusal is None:
+            return False
+        report.rejected.append(refusal)
+        if backend.exclude(refusal.address) and not stop.is_set():
+            in_flight[backend.submit(grade_task, task, context)] = (index, task)
+        else:
+            report.errors.append((*label(index), refusal.message() + "; no worker with this machine's grader "
+                                  "is left"))
+            bar.update(1)
+        return True
 
     def collect(done: Iterator[cf.Future], bar) -> None:
         for future in done:
-            index = in_flight.pop(future)
+            index, task = in_flight.pop(future)
             if future.cancelled():
                 continue
             exc = future.exception()
             if exc is None:
                 result = future.result()
+                if refused(result, index, task):
+                    continue
                 on_result(result)
                 report.graded.append(result)
             else:

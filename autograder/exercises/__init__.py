@@ -13,6 +13,24 @@ Interface used by the graders (in-kernel hidden checks, ``autograder check``, th
 - ``spec.expected(case)`` / ``spec.mutant_observations(case)`` -> probe observations of the reference / mutants
 - ``spec.judge(case, observation)`` -> ``Result`` (trusted: live reference; mutants only run when the learner fails)
 - ``spec.grade(obj, rng=None)`` -> ``Result`` in-process convenience (probe + judge every hidden case)
+
+The requirement ledger
+----------------------
+``spec.requirements`` lists, for this exercise, every requirement its text states (the markdown of the exercise and
+the docstring of its solution cell) and what grades it. Each ``Requirement`` has
+
+- ``id``: short name; cases that grade it carry it as ``Case.grades`` ("values" for the ordinary cases);
+- ``says``: phrases of the exercise text that state it (matched case- and markup-insensitively: backticks, ``*``,
+  ``$`` and backslashes are ignored). Every phrase must be found in the exercise's text, and every
+  requirement-like sentence of that text must contain a phrase of some requirement;
+- ``graded_by``: case tags (``Case.grades``) and/or judges: ``judge:purity`` (``spec.purity``), ``judge:warnings``
+  (``spec.fail_warnings``), ``judge:method`` (``spec.method``, graded from the learner's source), or
+  ``judge:<property judge>`` (``spec.judge_kind``). A case tag must be graded by public AND hidden cases;
+- ``advice=True`` (no ``graded_by``): the text gives it as advice, and says so itself (hint, e.g., for example...).
+
+``tests/autograder/test_engine_ledger.py`` enforces both directions against the notebooks (see
+``autograder.exercises.ledger``): a stated requirement no ledger entry grades fails, and so does a case or judge that
+no stated requirement claims.
 """
 
 from __future__ import annotations
@@ -25,12 +43,14 @@ from typing import Any
 
 import numpy as np
 
-from ..compare import judge as judge_case
 from ..encode import encode
+from ..methods import MethodRule
 from ..probes import probe
-from ..results import Case, Check, Result, combine
+from ..results import Case, Check, Result
+from ..verdict import judge as judge_case
+from ..verdict import judge_cases
 
-__all__ = ["PUBLIC_SEED", "A", "ExerciseSpec", "Mutant", "S", "resolve"]
+__all__ = ["PUBLIC_SEED", "A", "ExerciseSpec", "MethodRule", "Mutant", "R", "Requirement", "S", "resolve"]
 
 PUBLIC_SEED = 20261125
 
@@ -67,6 +87,21 @@ class Mutant:
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """One requirement the exercise's text states, and what grades it (see "The requirement ledger" above)."""
+
+    id: str
+    says: tuple[str, ...]
+    graded_by: tuple[str, ...] = ()
+    advice: bool = False
+
+
+def R(id: str, *says: str, by: tuple[str, ...] | str = (), advice: bool = False) -> Requirement:  # noqa: A002
+    """Short constructor for ledger entries: ``R("raises-flat", "raise a `ValueError`", by="raises-flat")``."""
+    return Requirement(id, tuple(says), (by,) if isinstance(by, str) else tuple(by), advice)
+
+
+@dataclass(frozen=True)
 class ExerciseSpec:
     name: str
     assignment: str
@@ -84,11 +119,14 @@ class ExerciseSpec:
     description: str = ""
     n_public: int | None = None
     extra: dict = field(default_factory=dict)
+    requirements: tuple[Requirement, ...] = ()
+    method: MethodRule | None = None
 
     @property
     def check(self) -> Check:
         return Check(self.name, self.assignment, self.points, self.judge_kind, self.rtol, self.atol, self.purity,
-                     tuple(self.fail_warnings), tuple(self.output_names), tuple(self.arg_names), self.description)
+                     tuple(self.fail_warnings), tuple(self.output_names), tuple(self.arg_names), self.description,
+                     self.method.to_plain() if self.method else None)
 
     @property
     def reference_obj(self) -> Any:
@@ -117,13 +155,6 @@ class ExerciseSpec:
 
     def grade(self, obj: Any, rng: np.random.Generator | int | None = None, cases: list[Case] | None = None
               ) -> Result:
+        """Values only (probe + judge every case); the method requirement is ``autograder.methods``' job."""
         cases = self.hidden_cases(rng) if cases is None else cases
-        results = []
-        for case in cases:
-            obs = probe(self.name, obj, case)
-            r = self.judge(case, obs)
-            results.append(r)
-            err = obs.get("error") or {}
-            if obs["output"].get("t") == "missing" or err.get("type") == "NotImplementedError":
-                return r
-        return combine(self.name, self.points, results)
+        return judge_cases(self.check, ((case, probe(self.name, obj, case)) for case in cases), self.judge)

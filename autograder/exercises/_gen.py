@@ -30,12 +30,20 @@ def labels(rng: np.random.Generator, m: int, both: bool = True) -> np.ndarray:
 
 
 def network_shapes(rng: np.random.Generator, depth_max: int = 3):
-    """A few layer lists, including the edge cases m = 1 and a single hidden unit."""
+    """A few layer lists, including the edge cases m = 1 and a single hidden unit.
+
+    depth_max >= 3 adds a network of three layers of weights; depth_max >= 4 also one of four (for exercises whose
+    text says "any number of layers": a solution written for one hidden layer fails them)."""
     n0 = int(rng.integers(2, 7))
-    return [
+    shapes = [
         ("m = 1", 1, [n0, int(rng.integers(2, 5)), 1]),
         ("a single hidden unit", int(rng.integers(3, 9)), [n0, 1, 1]),
         ("random", int(rng.integers(5, 20)), [n0, int(rng.integers(2, 9)), 1]),
         ("random", int(rng.integers(5, 20)), [int(rng.integers(2, 7)), int(rng.integers(2, 9)), 1]),
-    ] + ([("three layers", int(rng.integers(3, 10)), [n0, int(rng.integers(2, 6)), int(rng.integers(2, 5)),
-                                                      int(rng.integers(1, 3))])] if depth_max >= 3 else [])
+    ]
+    if depth_max >= 3:
+        shapes.append(("three layers", int(rng.integers(3, 10)), [n0, int(rng.integers(2, 6)),
+                                                                  int(rng.integers(2, 5)), int(rng.integers(1, 3))]))
+    if depth_max >= 4:
+        shapes.append(("four layers", int(rng.integers(3, 10)), [n0] + [int(x) for x in rng.integers(2, 5, 3)] + [1]))
+    return shapes

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..encode import function_arg
 from ..results import Case
-from . import A, ExerciseSpec, Mutant, S
+from . import A, ExerciseSpec, Mutant, R, S
 from ._gen import enc_dict, labels, network_shapes, params_for
 
 ASSIGNMENT = "03_backpropagation"
@@ -24,7 +24,7 @@ def bce_cases(rng):
         cases.append(Case(f"{label} (m = {m})", (A(Y), A(rng.uniform(0.02, 0.98, (m, 1))))))
     m = int(rng.integers(4, 10))
     Y = labels(rng, m)
-    cases.append(Case("h exactly 0 or 1, all correct", (A(Y), A(Y.copy())),
+    cases.append(Case("h exactly 0 or 1, all correct", (A(Y), A(Y.copy())), grades="clip",
                       options={"rule": "finite_between", "lo": -1e-6, "hi": 1e-5,
                                "why": "every prediction is certain and right, so the cost is (almost) 0; clipping "
                                       "h keeps it finite"}))
@@ -35,15 +35,33 @@ def bce_cases(rng):
     h[0, 0] = 1.0  # Y[0] = 0: confidently wrong
     rest = -np.sum(Y[1:] * np.log(h[1:]) + (1 - Y[1:]) * np.log(1 - h[1:]))
     lo, hi = float((rest - math.log(1e-5)) / m), float((rest - math.log(1e-17)) / m)
-    cases.append(Case("h exactly 1 where Y = 0", (A(Y), A(h)),
+    cases.append(Case("h exactly 1 where Y = 0", (A(Y), A(h)), grades="clip",
                       options={"rule": "finite_between", "lo": lo, "hi": hi,
-                               "why": "clip h to [eps, 1 - eps] with a small eps (e.g. 1e-15) before the log"}))
+                               "why": "a certain and wrong prediction costs a large but finite amount once h is "
+                                      "clipped"}))
+    m = int(rng.integers(3, 8))
+    Y, h = labels(rng, m), rng.uniform(0.05, 0.95, (m, 1))
+    why = ("mixing (m,) and (m, 1) broadcasts Y * log(h) to an (m, m) matrix, whose mean is a wrong number "
+           "that looks plausible")
+    cases += [
+        Case(f"Y flat of shape ({m},), h ({m}, 1)", (A(Y.ravel()), A(h)), grades="raises-shapes",
+             options={"raises_because": f"Y must be a column (m, 1): {why}"}),
+        Case(f"h flat of shape ({m},), Y ({m}, 1)", (A(Y), A(h.ravel())), grades="raises-shapes",
+             options={"raises_because": f"h must be a column (m, 1): {why}"}),
+        Case(f"Y ({m}, 1) with h ({m + 1}, 1)", (A(Y), A(rng.uniform(0.05, 0.95, (m + 1, 1)))), grades="raises-shapes",
+             options={"raises_because": "Y and h must have the same number of rows"}),
+    ]
     return cases
 
 
 def _bce_terms(Y, h):
     hc = np.clip(np.asarray(h, float), 1e-15, 1 - 1e-15)
     return np.asarray(Y, float) * np.log(hc) + (1 - np.asarray(Y, float)) * np.log(1 - hc)
+
+
+def _bce_clip_in_place(Y, h):
+    np.clip(h, 1e-15, 1 - 1e-15, out=h)
+    return float(-np.mean(_bce_terms(Y, h)))
 
 
 def _bce_no_clip(Y, h):
@@ -62,14 +80,24 @@ BINARY_CROSS_ENTROPY = ExerciseSpec(
                lambda Y, h: float(-np.mean(np.asarray(Y) * np.log(np.clip(h, 1e-15, 1))))),
         Mutant("inverted", "label 1 goes with log(h) and label 0 with log(1 - h)",
                lambda Y, h: float(-np.mean(_bce_terms(1 - np.asarray(Y, float), h)))),
-        Mutant("matrix", "Y.T @ np.log(h) is a (1, 1) array: return a float (np.mean(...) or .item())",
+        Mutant("matrix", "a product of an (m, 1) transposed with an (m, 1) column is a (1, 1) array, not a number: "
+                         "the exercise asks for a Python float",
                lambda Y, h: -(np.asarray(Y).T @ np.log(np.clip(h, 1e-15, 1 - 1e-15))
                               + (1 - np.asarray(Y)).T @ np.log(1 - np.clip(h, 1e-15, 1 - 1e-15))) / len(Y)),
-        Mutant("no_clip", "log(0) is -inf (and 0 * -inf is nan): clip h to [eps, 1 - eps] before the logs",
-               _bce_no_clip),
+        Mutant("no_clip", "log(0) is -inf (and 0 * -inf is nan): a prediction of exactly 0 or 1 must never reach "
+                          "the log; re-read the exercise's sentence on clipping", _bce_no_clip),
+        Mutant("clip_in_place", "np.clip(h, ..., out=h) (or h[h < eps] = eps) clips the CALLER's array: clip into a "
+                                "new array", _bce_clip_in_place),
     ),
     # rtol 1e-6 accepts a small epsilon inside the log (np.log(h + 1e-8)), another valid way to stay finite
-    arg_names=("Y", "h"), rtol=1e-6, atol=1e-9,
+    arg_names=("Y", "h"), rtol=1e-6, atol=1e-9, purity=True,
+    requirements=(
+        R("values", "returning the mean cost as a Python `float`", by="values"),
+        R("clip", "Clip `h` to", "with h clipped to [1e-15, 1 - 1e-15]", by="clip"),
+        R("pure", "without modifying the caller's array", by="judge:purity"),
+        R("raises-shapes", "Both arguments must be columns of shape", "raise a `ValueError` naming the shapes otherwise",
+          by="raises-shapes"),
+    ),
 )
 
 
@@ -78,50 +106,82 @@ BINARY_CROSS_ENTROPY = ExerciseSpec(
 def backward_cases(rng):
     from course_lib.network import forward_propagation
     cases = []
-    for label, m, layers in network_shapes(rng, depth_max=2):
+    for label, m, layers in network_shapes(rng, depth_max=4):
+        layers = layers[:-1] + [1]                      # one output unit (the cost compares it with Y)
         X = rng.normal(0, 1, (m, layers[0]))
         Y = labels(rng, m)
         params = params_for(rng, layers)
         _, cache = forward_propagation(X, params)
         cases.append(Case(f"{label}: layers {layers}, m = {m}",
-                          (A(X), A(Y), enc_dict(params), enc_dict(cache))))
+                          (A(X), A(Y), enc_dict(params), enc_dict(cache)),
+                          grades="depth" if len(layers) > 3 else "values"))
+    m, layers = int(rng.integers(3, 8)), [int(rng.integers(2, 5)), int(rng.integers(2, 5)), 1]
+    X, Y, params = rng.normal(0, 1, (m, layers[0])), labels(rng, m), params_for(rng, layers)
+    _, cache = forward_propagation(X, params)
+    cases.append(Case(f"Y flat of shape ({m},)", (A(X), A(Y.ravel()), enc_dict(params), enc_dict(cache)),
+                      grades="raises-flat-Y",
+                      options={"raises_because": "Y must be a column (m, 1): h - Y with h (m, 1) and Y (m,) "
+                                                 "broadcasts to an (m, m) matrix and every gradient is wrong"}))
     return cases
 
 
 def _backward_variant(X, Y, params, cache, scale=None, sign=1.0, no_deriv=False, transpose=False,
-                      db_keepdims=False, db_unsummed=False):
+                      db_keepdims=False, db_unsummed=False, from_z=False, two_layers=False):
+    """The reference's backward pass for any depth, with one misconception switched on."""
     X, Y = np.asarray(X, float), np.asarray(Y, float)
     m = X.shape[0]
-    A1, A2 = cache["A1"], cache["A2"]
-    dZ2 = sign * (A2 - Y) / (m if scale is None else scale)
-    dA1 = dZ2 @ params["theta_2"].T
-    dZ1 = dA1 if no_deriv else dA1 * A1 * (1 - A1)
+    L = 2 if two_layers else sum(1 for k in params if k.startswith("theta_"))
+    dZ = sign * (cache[f"A{L}"] - Y) / (m if scale is None else scale)
     grads = {}
-    for l, (dZ, Aprev) in ((1, (dZ1, X)), (2, (dZ2, A1))):
-        dtheta = Aprev.T @ dZ
+    for l in range(L, 0, -1):
+        A_prev = cache[f"A{l - 1}"] if l > 1 else X
+        dtheta = A_prev.T @ dZ
         grads[f"dtheta_{l}"] = dtheta.T if transpose else dtheta
         grads[f"db{l}"] = dZ if db_unsummed else dZ.sum(axis=0, keepdims=db_keepdims)
-    return {k: grads[k] for k in ("dtheta_1", "db1", "dtheta_2", "db2")}
+        if l > 1:
+            dA = dZ @ params[f"theta_{l}"].T
+            if no_deriv:
+                dZ = dA
+            elif from_z:   # sigma'(Z) written as A * (1 - A) but fed with Z instead of A
+                Z = cache[f"Z{l - 1}"]
+                dZ = dA * Z * (1 - Z)
+            else:
+                dZ = dA * A_prev * (1 - A_prev)
+    return {k: grads[k] for k in sorted(grads, key=lambda k: (int(k.lstrip("dthetab_")), k.startswith("db")))}
 
 
 BACKWARD_PROPAGATION = ExerciseSpec(
     "backward_propagation", ASSIGNMENT, 4, "course_lib.network:backward_propagation", backward_cases,
     mutants=(
-        Mutant("summed", "your gradients are m times too large: the cost is a MEAN, so dZ_L = (h - Y) / m "
-                         "(average over the batch)", lambda X, Y, p, c: _backward_variant(X, Y, p, c, scale=1.0)),
+        Mutant("summed", "your gradients are m times too large: the cost is a MEAN over the batch, so the error at "
+                         "the output layer carries a 1/m; look at where your backward pass starts",
+               lambda X, Y, p, c: _backward_variant(X, Y, p, c, scale=1.0)),
         Mutant("sign", "the signs are flipped (that is gradient ascent): dZ_L = h - Y, not Y - h",
                lambda X, Y, p, c: _backward_variant(X, Y, p, c, sign=-1.0)),
-        Mutant("no_sigmoid_derivative", "dZ1 = dA1 * sigmoid'(Z1) = dA1 * A1 * (1 - A1): the sigmoid's "
-                                        "derivative is missing", lambda X, Y, p, c: _backward_variant(
-                                            X, Y, p, c, no_deriv=True)),
+        Mutant("no_sigmoid_derivative", "going back through a hidden layer's sigmoid multiplies by its derivative "
+                                        "(chain rule): that factor is missing between dA and dZ",
+               lambda X, Y, p, c: _backward_variant(X, Y, p, c, no_deriv=True)),
         Mutant("transposed", "dtheta_l = A_{l-1}.T @ dZ_l has the shape of theta_l (n_{l-1}, n_l); yours is "
                              "transposed", lambda X, Y, p, c: _backward_variant(X, Y, p, c, transpose=True)),
         Mutant("db_keepdims", "db_l has the shape of b_l, (n_l,): sum over the samples without keepdims",
                lambda X, Y, p, c: _backward_variant(X, Y, p, c, db_keepdims=True)),
         Mutant("db_unsummed", "db_l sums dZ_l over the samples (axis=0)",
                lambda X, Y, p, c: _backward_variant(X, Y, p, c, db_unsummed=True)),
+        Mutant("sigma_prime_from_Z", "sigma'(Z) = A * (1 - A) needs the layer's ACTIVATION A = sigmoid(Z): your "
+                                     "derivative is computed from the pre-activation Z. Check which cache entry "
+                                     "feeds the derivative", lambda X, Y, p, c: _backward_variant(X, Y, p, c,
+                                                                                                 from_z=True)),
+        Mutant("two_layers_only", "your gradients stop after theta_2: loop over every layer in params, from L down to "
+                                  "1 (a network may have more than one hidden layer)",
+               lambda X, Y, p, c: _backward_variant(X, Y, p, c, two_layers=True)),
     ),
-    arg_names=("X", "Y", "params", "cache"), output_names=("grads",), rtol=1e-6, atol=1e-10,
+    arg_names=("X", "Y", "params", "cache"), output_names=("grads",), rtol=1e-6, atol=1e-10, purity=True,
+    requirements=(
+        R("values", "returning the dict of gradients", "the shapes of the params", by="values"),
+        R("depth", "a loop over the layers from $L$ down to 1 handles any depth", by="depth"),
+        R("raises-flat-Y", "Raise a `ValueError` when `Y` is not a column of shape", by="raises-flat-Y"),
+        R("pure", "Do not modify any argument", by="judge:purity"),
+    ),
 )
 
 
@@ -188,6 +248,11 @@ NUMERICAL_GRADIENT = ExerciseSpec(
                _numgrad_in_place),
     ),
     purity=True, arg_names=("f", "x", "eps"), rtol=1e-7, atol=1e-8,
+    requirements=(
+        R("values", "return the central-difference gradient, an array shaped like `x`",
+          "visits every entry of an array of any shape", "x : ndarray of any shape", by="values"),
+        R("pure", "the caller's array must be unchanged afterwards", by="judge:purity"),
+    ),
 )
 
 
@@ -203,6 +268,10 @@ def relerr_cases(rng):
         Case("equal arrays", (A(a), A(a.copy())))
         , Case("both zero", (A(np.zeros(shape)), A(np.zeros(shape)))),
         Case("one zero", (A(np.zeros(3)), A(rng.normal(0, 1, 3)))),
+        Case("a (3,) against a (3, 1) array", (A(v[:3]), A(v[:3].reshape(-1, 1))), grades="raises-shapes",
+             options={"raises_because": "the shapes differ: a - b would broadcast (3,) and (3, 1) to a (3, 3) array"}),
+        Case("different lengths", (A(np.ones(3)), A(np.ones(4))), grades="raises-shapes",
+             options={"raises_because": "a and b have different shapes"}),
     ]
 
 
@@ -236,6 +305,10 @@ RELATIVE_ERROR = ExerciseSpec(
                lambda a, b: _relerr_var(a, b, "norm_of_sum")),
     ),
     arg_names=("a", "b"), rtol=1e-9, atol=1e-15,
+    requirements=(
+        R("values", "returning a `float`, with `0.0` when both are all zeros", by="values"),
+        R("raises-shapes", "Raise a `ValueError` when the shapes differ", by="raises-shapes"),
+    ),
 )
 
 
@@ -248,6 +321,17 @@ def update_cases(rng):
         grads = {f"d{k}": rng.normal(0, 1, v.shape) for k, v in params.items()}
         cases.append(Case(f"{label}: layers {layers}", (enc_dict(params), enc_dict(grads),
                                                         S(float(np.round(rng.uniform(0.01, 2.0), 3))))))
+    params = params_for(rng, [3, 2, 1])
+    grads = {f"d{k}": rng.normal(0, 1, v.shape) for k, v in params.items()}
+    missing = {k: v for k, v in grads.items() if k != "db2"}
+    wrong = dict(grads, dtheta_1=grads["dtheta_1"].T.copy())
+    cases += [
+        Case("grads without db2", (enc_dict(params), enc_dict(missing), S(0.1)), grades="raises-grads",
+             options={"raises_because": "the gradient of b2 is missing: silently keeping b2 would hide a bug in "
+                                        "backward_propagation"}),
+        Case("dtheta_1 transposed", (enc_dict(params), enc_dict(wrong), S(0.1)), grades="raises-grads",
+             options={"raises_because": "grads['dtheta_1'] does not have the shape of params['theta_1']"}),
+    ]
     return cases
 
 
@@ -280,6 +364,11 @@ UPDATE_PARAMS = ExerciseSpec(
                _update_in_place),
     ),
     purity=True, arg_names=("params", "grads", "learning_rate"), output_names=("new_params",), atol=1e-12,
+    requirements=(
+        R("values", "returning a **new** dict", "and so on for every key of `params`", by="values"),
+        R("pure", "Do not modify the arrays in `params`", "params is not modified", by="judge:purity"),
+        R("raises-grads", "Raise a `ValueError` when a gradient is missing or has the wrong shape", by="raises-grads"),
+    ),
 )
 
 SPECS = [BINARY_CROSS_ENTROPY, BACKWARD_PROPAGATION, NUMERICAL_GRADIENT, RELATIVE_ERROR, UPDATE_PARAMS]

@@ -7,7 +7,7 @@ import numpy as np
 from ..encode import encode
 from ..properties import HINTS
 from ..results import Case
-from . import ExerciseSpec, Mutant, S
+from . import ExerciseSpec, Mutant, R, S
 
 ASSIGNMENT = "06_cross_verification"
 
@@ -30,6 +30,11 @@ def mlp_cases(rng):
                           kind=f"a hidden layer of {hidden} units, {kind}",
                           options={"X": encode(X), "y": encode(y), "coefs": [encode(c) for c in coefs],
                                    "intercepts": [encode(c) for c in intercepts]}))
+    for what, args in (("learning rate", (3, -0.1, 10, 50)), ("number of iterations", (3, 0.5, 0, 50)),
+                       ("sample count", (3, 0.5, 10, 0)), ("hidden size", (0, 0.5, 10, 50))):
+        cases.append(Case(f"a non-positive {what}", tuple(S(a) for a in args), grades="raises-non-positive",
+                          options={"raises_because": f"a {what} must be positive; scikit-learn would only "
+                                                     f"complain later, at fit time, or not at all"}))
     return cases
 
 
@@ -50,6 +55,14 @@ MAKE_EQUIVALENT_MLP = ExerciseSpec(
         Mutant("solver", HINTS["mlp_solver"], _variant(solver="adam")),
     ),
     judge_kind="mlp", arg_names=("hidden", "learning_rate", "iterations", "n_samples"),
+    requirements=(
+        R("trajectory", "Return an **unfitted** `MLPClassifier` that, started from the same weights, follows our "
+          "full-batch trajectory exactly", "the optimiser: plain **SGD**", "no L2 penalty", "without shuffling",
+          "exactly `iterations` epochs", "a fixed `random_state`", "MLPClassifier (not fitted)",
+          by="judge:mlp"),
+        R("raises-non-positive", "Raise a `ValueError` for a non-positive learning rate, number of iterations, "
+          "sample count or hidden size", by="raises-non-positive"),
+    ),
 )
 
 SPECS = [MAKE_EQUIVALENT_MLP]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..results import Case
-from . import A, ExerciseSpec, Mutant
+from . import A, ExerciseSpec, MethodRule, Mutant, R
 from ._gen import enc_dict, network_shapes, params_for
 
 ASSIGNMENT = "02_forward_propagation"
@@ -29,6 +29,17 @@ def layer_cases(rng):
                           (A(rng.normal(0, 1, (m, n_in))), A(rng.normal(0, 1, (n_in, n_out))),
                            A(rng.normal(0, 1, n_out)))))
     cases.append(Case("large |z| (+-1e3)", (A([[1.0, -1.0]]), A([[1e3], [0.0]]), A([0.0]))))
+    n_in, n_out = int(rng.integers(2, 5)), int(rng.integers(2, 5))
+    theta, b = A(rng.normal(0, 1, (n_in, n_out))), A(rng.normal(0, 1, n_out))
+    cases += [
+        Case(f"A_prev flat of shape ({n_in},)", (A(rng.normal(0, 1, n_in)), theta, b), grades="raises-shapes",
+             options={"raises_because": "A_prev must be 2-D (m, n_in), one row per sample"}),
+        Case(f"A_prev (3, {n_in + 1}) with theta ({n_in}, {n_out})", (A(rng.normal(0, 1, (3, n_in + 1))), theta, b),
+             grades="raises-shapes", options={"raises_because": "A_prev.shape[1] != theta.shape[0]"}),
+        Case(f"b a row of shape (1, {n_out})", (A(rng.normal(0, 1, (3, n_in))), theta,
+                                                 A(rng.normal(0, 1, (1, n_out)))), grades="raises-shapes",
+             options={"raises_because": "b must have shape (theta.shape[1],), a flat vector of one bias per unit"}),
+    ]
     return cases
 
 
@@ -49,6 +60,13 @@ LAYER_FORWARD = ExerciseSpec(
                lambda A_prev, theta, b: np.maximum(_lin(A_prev, theta, b), 0.0)),
     ),
     arg_names=("A_prev", "theta", "b"), atol=1e-12,
+    method=MethodRule(require=("@", "np.dot", "np.matmul", "np.einsum"), max_loops=0,
+                      says="one matrix product, no Python loop"),
+    requirements=(
+        R("values", "Implement `layer_forward(A_prev, theta, b)`", "A : ndarray of shape (m, n_out)", by="values"),
+        R("method", "One matrix product, no Python loop", by="judge:method"),
+        R("raises-shapes", "Raise a `ValueError` naming the shapes when they do not fit together", by="raises-shapes"),
+    ),
 )
 
 
@@ -56,9 +74,14 @@ LAYER_FORWARD = ExerciseSpec(
 
 def forward_cases(rng):
     cases = []
-    for label, m, layers in network_shapes(rng):
+    for label, m, layers in network_shapes(rng, depth_max=4):
         X = rng.normal(0, 1, (m, layers[0]))
-        cases.append(Case(f"{label}: layers {layers}, m = {m}", (A(X), enc_dict(params_for(rng, layers)))))
+        cases.append(Case(f"{label}: layers {layers}, m = {m}", (A(X), enc_dict(params_for(rng, layers))),
+                          grades="depth" if len(layers) > 3 else "values"))
+    n = int(rng.integers(2, 5))
+    cases.append(Case(f"X flat of shape ({n},)", (A(rng.normal(0, 1, n)), enc_dict(params_for(rng, [n, 2, 1]))),
+                      grades="raises-X-1d", options={"raises_because": "X must be 2-D (m, n0): one sample is a row "
+                                                                       "X[None, :], not a flat vector"}))
     return cases
 
 
@@ -91,6 +114,11 @@ FORWARD_PROPAGATION = ExerciseSpec(
                lambda X, p: _forward_variant(X, {k: v for k, v in p.items() if k[-1] in "12"})),
     ),
     output_names=("h", "cache"), arg_names=("X", "params"), atol=1e-12,
+    requirements=(
+        R("values", "returning `(h, cache)`", "cache : dict", by="values"),
+        R("depth", "for **any number of layers**", "Run a sigmoid network of any depth on a batch", by="depth"),
+        R("raises-X-1d", "Raise a `ValueError` when `X` is not 2-D", by="raises-X-1d"),
+    ),
 )
 
 
@@ -98,7 +126,7 @@ FORWARD_PROPAGATION = ExerciseSpec(
 
 def one_sample_cases(rng):
     cases = []
-    for label, _, layers in network_shapes(rng):
+    for label, _, layers in network_shapes(rng, depth_max=4):
         cases.append(Case(f"{label}: layers {layers}",
                           (A(rng.normal(0, 1, layers[0])), enc_dict(params_for(rng, layers)))))
     return cases
@@ -122,6 +150,16 @@ FORWARD_ONE_SAMPLE = ExerciseSpec(
                lambda x, p: _one(x, p, act_out=lambda z: z)[0]),
     ),
     arg_names=("x", "params"), atol=1e-12,
+    method=MethodRule(forbid=("@", "np.dot", "np.matmul", "np.einsum", "sum of a product"), min_loops=3,
+                      says="explicit Python loops over the layers, the units and the inputs; no matrix or dot "
+                           "product"),
+    requirements=(
+        R("values", "Implement `forward_one_sample(x, params)`", "the activations of the output layer", by="values"),
+        R("method", "with explicit Python loops over the layers, the units and the inputs",
+          "**no** matrix or dot product", "computed neuron by neuron with explicit loops (no matrix product)",
+          by="judge:method"),
+        R("uses-sigmoid", "Use `sigmoid` on each scalar", by="values"),
+    ),
 )
 
 SPECS = [LAYER_FORWARD, FORWARD_PROPAGATION, FORWARD_ONE_SAMPLE]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..results import Case
-from . import A, ExerciseSpec, Mutant
+from . import A, ExerciseSpec, MethodRule, Mutant, R
 
 ASSIGNMENT = "07_matmul_five_ways"
 
@@ -21,9 +21,9 @@ def matmul_cases(rng):
     cases.append(Case("integer-valued floats", (A(rng.integers(-5, 5, (2, 3))), A(rng.normal(0, 1, (3, 2))))))
     cases.append(Case("mismatched inner dimension (2, 3) @ (4, 2)", (A(rng.normal(0, 1, (2, 3))),
                                                                       A(rng.normal(0, 1, (4, 2)))),
-                      options={"raises_because": "a has 3 columns but b has 4 rows"}))
+                      grades="raises-shapes", options={"raises_because": "a has 3 columns but b has 4 rows"}))
     cases.append(Case("a 1-D input (3,) @ (3, 2)", (A(rng.normal(0, 1, 3)), A(rng.normal(0, 1, (3, 2)))),
-                      options={"raises_because": "both inputs must be 2-D"}))
+                      grades="raises-shapes", options={"raises_because": "both inputs must be 2-D"}))
     return cases
 
 
@@ -54,17 +54,48 @@ def _mutants():
     return (
         Mutant("transposed", "c[i, j] = sum over k of a[i, k] * b[k, j]: your result is the transpose "
                              "(mind which index is the row)", _mm_transposed),
-        Mutant("no_check", "raise ValueError when a's number of columns differs from b's number of rows (or an "
-                           "input is not 2-D), instead of returning something", _mm_no_check),
+        Mutant("no_check", "your function returns something for inputs that cannot be multiplied: check the "
+                           "shapes first, as the docstring's last line asks", _mm_no_check),
         Mutant("int", "start from a float array (np.zeros((n, p))): an int accumulator truncates the values",
                _mm_int),
         Mutant("rows_of_b", "pair row i of a with COLUMN j of b (b[:, j]), not row j", _mm_row_col_swapped),
     )
 
 
+_PRODUCTS = ("@", "np.dot", "np.matmul", "np.einsum")
+_RAISES = R("raises-shapes", "Raises ValueError on non-2-D inputs or mismatched inner dimensions", by="raises-shapes")
+
+METHODS = {
+    "matmul_loops": (
+        MethodRule(forbid=_PRODUCTS + ("sum of a product",), min_loops=3,
+                   says="three explicit loops, no @, np.dot, sum over vectors or einsum"),
+        (R("values", "Create the result with `np.zeros((n, p))`", by="values"),
+         R("method", "fill it with three explicit loops (no", "with three explicit Python loops", by="judge:method"))),
+    "matmul_elementwise": (
+        MethodRule(forbid=_PRODUCTS, require=("sum of a product",), min_loops=1, max_loops=2,
+                   says="two loops (over i and j) and one element-wise product and sum per entry"),
+        (R("values", "C = a @ b", by="values"),
+         R("method", "Two loops (over $i$ and $j$) and one element-wise product and sum per entry",
+           "two Python loops, over the rows and the columns of the result", by="judge:method"))),
+    "matmul_broadcast": (
+        MethodRule(forbid=_PRODUCTS, require=("sum of a product",), min_loops=1, max_loops=1,
+                   says="one loop over the rows of a; each row of the result in one broadcast expression"),
+        (R("values", "C = a @ b", by="values"),
+         R("method", "One loop over the rows of `a`; each row of the result in one broadcast expression",
+           "a single Python loop, over the rows of a", by="judge:method"))),
+    "matmul_einsum": (
+        MethodRule(forbid=("@", "np.dot", "np.matmul"), require=("np.einsum",), max_loops=0,
+                   says="one call to np.einsum"),
+        (R("values", "C = a @ b", by="values"),
+         R("method", "One call to `np.einsum`", "a single call to np.einsum (no Python loop)", by="judge:method"))),
+}
+
+
 def _spec(name):
+    rule, requirements = METHODS[name]
     return ExerciseSpec(name, ASSIGNMENT, 1, f"course_lib.matmul:{name}", matmul_cases, mutants=_mutants(),
-                        arg_names=("a", "b"), rtol=1e-9, atol=1e-12)
+                        arg_names=("a", "b"), rtol=1e-9, atol=1e-12, method=rule,
+                        requirements=requirements + (_RAISES,))
 
 
 SPECS = [_spec(n) for n in ("matmul_loops", "matmul_elementwise", "matmul_broadcast", "matmul_einsum")]

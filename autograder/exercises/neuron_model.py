@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..results import Case
-from . import A, ExerciseSpec, Mutant, S
+from . import A, ExerciseSpec, MethodRule, Mutant, R, S
 
 ASSIGNMENT = "01_neuron_model"
 
-OVERFLOW_HINT = ("1 / (1 + np.exp(-z)) overflows for large negative z (exp(1000) is inf): compute exp only of "
-                 "non-positive numbers, e.g. use exp(z) / (1 + exp(z)) where z < 0 (np.where), or "
-                 "0.5 * (1 + np.tanh(z / 2))")
+OVERFLOW_HINT = ("exp(-z) overflows to inf for large negative z (exp(1000) does not fit in a float64), and NumPy "
+                 "warns: re-read \"The fix\" in section 4, and find a form of g(z) in which the exponential only "
+                 "ever receives a number <= 0")
 
 
 def _sig(z):
@@ -59,18 +59,28 @@ SIGMOID = ExerciseSpec(
         Mutant("sign", "sigmoid(z) = 1 / (1 + exp(-z)): mind the minus sign (sigmoid(0) = 0.5, large z -> 1)",
                sigmoid_sign),
         Mutant("no_one", "the denominator is 1 + exp(-z): the 1 + is missing", sigmoid_no_one),
-        Mutant("tanh", "np.tanh is a different function (values in (-1, 1)); sigmoid(z) = (1 + tanh(z / 2)) / 2",
-               sigmoid_tanh),
+        Mutant("tanh", "np.tanh is a different function: its values lie in (-1, 1), the sigmoid's in (0, 1); the two "
+                       "are related, but not equal (compare them at z = 0)", sigmoid_tanh),
     ),
-    rtol=1e-7, atol=1e-12, fail_warnings=(("overflow", OVERFLOW_HINT),), arg_names=("z",),
+    rtol=1e-7, atol=1e-12, fail_warnings=(("overflow", OVERFLOW_HINT),), arg_names=("z",), purity=True,
     description="logistic function, stable for large |z|",
+    requirements=(
+        R("values", "Implement `sigmoid(z)` for a scalar or an array of any shape", "z : float or ndarray of any shape",
+          "give `0.0` and `1.0` there", by="values"),
+        R("same-shape-float", "must return an array of the same shape with float values", by="values"),
+        R("no-warning", "emit no warning for any finite input", by="judge:warnings"),
+        R("pure", "must not modify its input", by="judge:purity"),
+    ),
 )
 
 
 # ----- neuron_output --------------------------------------------------------------------------------------------
 
 def neuron_output_ref(X, theta, b):
-    return _sig(np.asarray(X) @ np.asarray(theta) + b)
+    X, theta = np.asarray(X, dtype=float), np.asarray(theta, dtype=float)
+    if X.ndim != 2 or theta.ndim != 1 or X.shape[1] != theta.shape[0]:
+        raise ValueError(f"expected X (m, n) and theta (n,), got X {X.shape} and theta {theta.shape}")
+    return _sig(X @ theta + b)
 
 
 def neuron_output_cases(rng):
@@ -83,6 +93,17 @@ def neuron_output_cases(rng):
     X = rng.normal(0, 1, (5, 3))
     cases.append(Case("negative bias b = -2.5", (A(X), A(rng.normal(0, 1, 3)), S(-2.5)),
                       kind="edge case: a negative bias b"))
+    n = int(rng.integers(2, 6))
+    cases += [
+        Case(f"X flat of shape ({n},)", (A(rng.normal(0, 1, n)), A(rng.normal(0, 1, n)), S(0.5)), grades="raises-shapes",
+             options={"raises_because": "X must be 2-D (m, n): a flat vector is one sample without its batch axis"}),
+        Case(f"theta a column of shape ({n}, 1)", (A(rng.normal(0, 1, (3, n))), A(rng.normal(0, 1, (n, 1))), S(0.5)),
+             grades="raises-shapes", options={"raises_because": "theta must be 1-D (n,): X @ theta with an (n, 1) "
+                                                               "theta gives an (m, 1) column, not the (m,) asked for"}),
+        Case(f"X ({n + 1}, {n}) with theta ({n + 1},)", (A(rng.normal(0, 1, (n + 1, n))), A(rng.normal(0, 1, n + 1)),
+                                                     S(0.5)), grades="raises-shapes",
+             options={"raises_because": "X has n columns but theta has n + 1 weights"}),
+    ]
     return cases
 
 
@@ -99,7 +120,7 @@ def neuron_minus_bias(X, theta, b):
 
 
 def neuron_column(X, theta, b):
-    return neuron_output_ref(X, theta, b).reshape(-1, 1)
+    return _sig(np.asarray(X) @ np.asarray(theta) + b).reshape(-1, 1)
 
 
 NEURON_OUTPUT = ExerciseSpec(
@@ -112,12 +133,22 @@ NEURON_OUTPUT = ExerciseSpec(
                neuron_column),
     ),
     arg_names=("X", "theta", "b"), atol=1e-12,
+    method=MethodRule(require=("@", "np.dot", "np.matmul", "np.einsum"), max_loops=0,
+                      says="one matrix-vector product, no Python loop over samples"),
+    requirements=(
+        R("values", "Implement `neuron_output(X, theta, b)`", "h : ndarray of shape (m,)", by="values"),
+        R("uses-sigmoid", "and your `sigmoid`", by="values"),
+        R("method", "Use one matrix-vector product (no Python loop over samples)", by="judge:method"),
+        R("raises-shapes", "Raise a `ValueError` that names the shapes", by="raises-shapes"),
+    ),
 )
 
 
 # ----- count_quadratic_terms ------------------------------------------------------------------------------------
 
 def count_quadratic_terms_ref(n_features):
+    if n_features < 0:
+        raise ValueError(f"n_features must be >= 0, got {n_features!r}")
     return n_features * (n_features + 1) // 2
 
 
@@ -126,7 +157,10 @@ def count_cases(rng):
              "the course data's number of features", "a random number of features below the course data's",
              "a random number of features above the course data's")
     return [Case(f"n_features = {n}", (S(n),), kind=kind)
-            for n, kind in zip((1, 2, 3, 30, int(rng.integers(4, 29)), int(rng.integers(31, 500))), kinds)]
+            for n, kind in zip((1, 2, 3, 30, int(rng.integers(4, 29)), int(rng.integers(31, 500))), kinds)] + [
+        Case(f"n_features = {n}", (S(n),), kind="a negative number of features", grades="raises-negative",
+             options={"raises_because": "a negative number of features is meaningless"})
+        for n in (-1, -int(rng.integers(2, 50)))]
 
 
 COUNT_QUADRATIC_TERMS = ExerciseSpec(
@@ -142,6 +176,12 @@ COUNT_QUADRATIC_TERMS = ExerciseSpec(
                lambda n: n * (n + 1) // 2 + n + 1),
     ),
     arg_names=("n_features",),
+    requirements=(
+        R("values", "Implement `count_quadratic_terms(n_features)`", "squares and cross terms; no linear terms, no constant",
+          by="values"),
+        R("int", "as a Python `int`", by="values"),
+        R("raises-negative", "Raise a `ValueError` for a negative number of features", by="raises-negative"),
+    ),
 )
 
 SPECS = [SIGMOID, NEURON_OUTPUT, COUNT_QUADRATIC_TERMS]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..results import Case
-from . import A, ExerciseSpec, Mutant
+from . import A, ExerciseSpec, Mutant, R
 from ._gen import enc_dict, params_for
 
 ASSIGNMENT = "08_relu_mse_mnist"
@@ -41,7 +41,11 @@ RELU = ExerciseSpec(
         Mutant("leaky", "plain ReLU outputs exactly 0 for negative inputs (this is a leaky ReLU)",
                lambda Z: np.where(np.asarray(Z) > 0, Z, 0.01 * np.asarray(Z))),
     ),
-    arg_names=("Z",), rtol=0.0, atol=0.0,
+    arg_names=("Z",), rtol=0.0, atol=0.0, purity=True,
+    requirements=(
+        R("values", "element-wise; any shape; return a new float array", "float ndarray of the same shape", by="values"),
+        R("pure", "do not modify `Z`", by="judge:purity"),
+    ),
 )
 
 
@@ -52,6 +56,10 @@ def relu_backward_cases(rng):
     for label, shape in (("random with exact zeros in Z", (int(rng.integers(2, 7)), int(rng.integers(2, 6)))),
                          ("m = 1", (1, int(rng.integers(2, 6)))), ("a single unit", (int(rng.integers(2, 7)), 1))):
         cases.append(Case(label, (A(rng.normal(0, 1, shape)), A(_with_zeros(rng, shape)))))
+    m = int(rng.integers(2, 6))
+    cases.append(Case(f"dA ({m}, 1) with Z ({m},)", (A(rng.normal(0, 1, (m, 1))), A(_with_zeros(rng, (m,)))),
+                      grades="raises-shapes", options={"raises_because": "dA and Z have different shapes: dA * (Z > 0) "
+                                                                         "would broadcast (m, 1) and (m,) to (m, m)"}))
     return cases
 
 
@@ -68,6 +76,10 @@ RELU_BACKWARD = ExerciseSpec(
                lambda dA, Z: np.maximum(dA, 0.0)),
     ),
     arg_names=("dA", "Z"), rtol=0.0, atol=0.0,
+    requirements=(
+        R("values", "return $\\mathrm{d}Z = \\mathrm{d}A \\odot \\mathbb 1[Z > 0]$ (0 at $Z = 0$)", by="values"),
+        R("raises-shapes", "Raise a `ValueError` if the shapes differ", by="raises-shapes"),
+    ),
 )
 
 
@@ -79,6 +91,17 @@ def mse_cases(rng):
         cases.append(Case(f"{label} (m = {m})", (A(rng.normal(0, 2, (m, 1))), A(rng.normal(0, 2, (m, 1))))))
     t = rng.normal(0, 1, (5, 1))
     cases.append(Case("a perfect prediction", (A(t), A(t.copy()))))
+    m = int(rng.integers(3, 9))
+    out, target = rng.normal(0, 2, (m, 1)), rng.normal(0, 2, (m, 1))
+    why = "out - target with shapes (m, 1) and (m,) broadcasts to an (m, m) matrix: a plausible-looking wrong number"
+    cases += [
+        Case(f"target flat of shape ({m},)", (A(out), A(target.ravel())), grades="raises-shapes",
+             options={"raises_because": f"target must be a column (m, 1): {why}"}),
+        Case(f"out flat of shape ({m},)", (A(out.ravel()), A(target)), grades="raises-shapes",
+             options={"raises_because": f"out must be a column (m, 1): {why}"}),
+        Case(f"out ({m}, 1) with target ({m + 1}, 1)", (A(out), A(rng.normal(0, 2, (m + 1, 1)))),
+             grades="raises-shapes", options={"raises_because": "out and target must have the same m"}),
+    ]
     return cases
 
 
@@ -99,6 +122,13 @@ MSE = ExerciseSpec(
                lambda o, t: float(np.mean(_d(o, t)) ** 2)),
     ),
     arg_names=("out", "target"), rtol=1e-9, atol=1e-12,
+    requirements=(
+        R("values", "The mean of $(\\hat y_i - y_i)^2$ as a Python `float`", "out (m, 1), target (m, 1) -> float",
+          by="values"),
+        R("raises-shapes", "Both arguments must be columns $(m, 1)$ with the same $m$",
+          "raise a `ValueError` otherwise", "The check is not pedantry",
+          "forget the squeeze and `out - targ` with shapes", by="raises-shapes"),
+    ),
 )
 
 MSE_BACKWARD = ExerciseSpec(
@@ -113,6 +143,10 @@ MSE_BACKWARD = ExerciseSpec(
         Mutant("flat", "return the gradient with the shape of out, (m, 1)", lambda o, t: (2 * _d(o, t) / len(o)).ravel()),
     ),
     arg_names=("out", "target"), rtol=1e-9, atol=1e-12,
+    requirements=(
+        R("values", "dL/dout of the mean squared error", by="values"),
+        R("raises-shapes", "with the same shape checks as `mse`", by="raises-shapes"),
+    ),
 )
 
 
@@ -128,6 +162,15 @@ def linear_backward_cases(rng):
         cases.append(Case(f"{label}: A_prev ({m}, {n_in}), theta ({n_in}, {n_out})",
                           (A(rng.normal(0, 1, (m, n_out))), A(rng.normal(0, 1, (m, n_in))),
                            A(rng.normal(0, 1, (n_in, n_out))))))
+    m, n_in, n_out = int(rng.integers(3, 7)), int(rng.integers(2, 5)), int(rng.integers(2, 5))
+    cases += [
+        Case(f"A_prev ({m}, {n_in + 1}) with theta ({n_in}, {n_out})",
+             (A(rng.normal(0, 1, (m, n_out))), A(rng.normal(0, 1, (m, n_in + 1))), A(rng.normal(0, 1, (n_in, n_out)))),
+             grades="raises-shapes", options={"raises_because": "A_prev.shape[1] must equal theta.shape[0]"}),
+        Case(f"dZ ({m + 1}, {n_out}) with A_prev ({m}, {n_in})",
+             (A(rng.normal(0, 1, (m + 1, n_out))), A(rng.normal(0, 1, (m, n_in))), A(rng.normal(0, 1, (n_in, n_out)))),
+             grades="raises-shapes", options={"raises_because": "dZ must have one row per row of A_prev"}),
+    ]
     return cases
 
 
@@ -153,6 +196,10 @@ LINEAR_BACKWARD = ExerciseSpec(
                lambda dZ, A_prev, theta: _lb(dZ, A_prev, theta, no_T=True)),
     ),
     output_names=("dA_prev", "dtheta", "db"), arg_names=("dZ", "A_prev", "theta"), rtol=1e-9, atol=1e-12,
+    requirements=(
+        R("values", "Return the tuple `(dA_prev, dtheta, db)`", "**sums** over the batch", by="values"),
+        R("raises-shapes", "Raise a `ValueError` when the shapes do not fit together", by="raises-shapes"),
+    ),
 )
 
 
@@ -168,6 +215,13 @@ def fb_cases(rng):
         y = rng.integers(0, 10, (m, 1)).astype(float)
         params = params_for(rng, [n0, n1, 1], scale=0.5)
         cases.append(Case(f"{label}: layers [{n0}, {n1}, 1], m = {m}", (A(X), A(y), enc_dict(params))))
+    m, n0, n1 = int(rng.integers(3, 9)), int(rng.integers(3, 8)), int(rng.integers(2, 5))
+    cases.append(Case(f"y flat of shape ({m},)", (A(rng.uniform(0, 1, (m, n0))),
+                                                  A(rng.integers(0, 10, m).astype(float)),
+                                                  enc_dict(params_for(rng, [n0, n1, 1], scale=0.5))),
+                      grades="raises-flat-y",
+                      options={"raises_because": "y must be a column (m, 1): out - y with out (m, 1) and y (m,) "
+                                                 "broadcasts to (m, m), and loss and gradients are silently wrong"}))
     return cases
 
 
@@ -197,6 +251,11 @@ FORWARD_AND_BACKWARD = ExerciseSpec(
                lambda X, y, p: _fb(X, y, p, sign=-1.0)),
     ),
     output_names=("loss", "grads"), arg_names=("X", "y", "params"), rtol=1e-7, atol=1e-10,
+    requirements=(
+        R("values", "Return `(loss, grads)`", "Returns loss (float) and grads",
+          "Loss and gradients of the [n0, n1, 1] ReLU network with mean squared error", by="values"),
+        R("raises-flat-y", "`y` must be a column", "raise a `ValueError` for a flat $(m,)$ vector", by="raises-flat-y"),
+    ),
 )
 
 SPECS = [RELU, RELU_BACKWARD, MSE, MSE_BACKWARD, LINEAR_BACKWARD, FORWARD_AND_BACKWARD]

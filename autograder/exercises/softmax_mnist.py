@@ -4,11 +4,12 @@ and two thinking questions (predict_softmax_change, predict_logit_gradient)."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
 from ..results import Case
-from . import A, ExerciseSpec, Mutant, S
+from . import A, ExerciseSpec, Mutant, R, S
 from ._gen import enc_dict, params_for
 from .questions import choice, number, question, several
 
@@ -45,10 +46,11 @@ def one_hot_cases(rng):
     m, k = int(rng.integers(12, 30)), int(rng.integers(3, 11))
     return [
         Case(f"{m} labels, K = {k}", (A(_labels(rng, m, k), dtype=np.int64), S(k)), kind="random labels"),
-        Case("the ten digits, K = 10", (A(rng.permutation(10), dtype=np.int64), S(10))),
+        Case("the ten digits, K = 10", (A(rng.permutation(10), dtype=np.int64), S(10)),
+             kind="the ten digits in a shuffled order"),
         Case("m = 1", (A([int(rng.integers(0, 4))], dtype=np.int64), S(4))),
         Case("one class absent: labels 0..2 with K = 5", (A(_labels(rng, 9, 3), dtype=np.int64), S(5))),
-        Case("a negative label", (A([0, 2, -1], dtype=np.int64), S(3)),
+        Case("a negative label", (A([0, 2, -1], dtype=np.int64), S(3)), grades="raises-label",
              options={"raises_because": "labels must lie in 0..K-1; y = -1 would silently mark class K-1"}),
     ]
 
@@ -70,6 +72,11 @@ ONE_HOT = ExerciseSpec(
                             "index silently counts from the end", _one_hot_unchecked),
     ),
     arg_names=("y", "n_classes"), rtol=0.0, atol=0.0,
+    requirements=(
+        R("values", "return the float array `Y` of shape $(m, K)$", "Y : ndarray of shape (m, n_classes), float",
+          by="values"),
+        R("raises-label", "Raise a `ValueError` if a label lies outside", by="raises-label"),
+    ),
 )
 
 
@@ -133,6 +140,12 @@ SOFTMAX = ExerciseSpec(
     ),
     arg_names=("Z",), rtol=1e-9, atol=1e-15, fail_warnings=(("overflow", SHIFT_HINT),), purity=True,
     description="row-wise softmax, stable for large logits",
+    requirements=(
+        R("values", "return $P$ of the same shape, each row the softmax of the row of `Z`",
+          "every row a probability distribution", by="values"),
+        R("no-warning", "give finite probabilities and no warning", by="judge:warnings"),
+        R("pure", "Do not modify `Z`", by="judge:purity"),
+    ),
 )
 
 
@@ -146,7 +159,7 @@ def cross_entropy_cases(rng):
         cases.append(Case(f"{label}: P and Y of shape ({m}, {k})", (A(_probabilities(rng, m, k)), A(_onehot(y, k)))))
     m, k = int(rng.integers(4, 9)), int(rng.integers(3, 6))
     Y = _onehot(_labels(rng, m, k), k)
-    cases.append(Case("P equal to Y: certain and right", (A(Y.copy()), A(Y)),
+    cases.append(Case("P equal to Y: certain and right", (A(Y.copy()), A(Y)), grades="finite",
                       options={"rule": "finite_between", "lo": -1e-6, "hi": 1e-5,
                                "why": "every prediction is certain and right, so the loss is (almost) 0; "
                                       "the zero probabilities of the other classes must not give nan"}))
@@ -156,11 +169,11 @@ def cross_entropy_cases(rng):
     P[0] = _onehot([(y[0] + 1) % k], k)[0]          # sample 0: certain, and wrong (P = 0 for its true class)
     rest = -float(np.sum(np.log(P[np.arange(1, m), y[1:]])))
     lo, hi = (rest - math.log(1e-5)) / m, (rest - math.log(1e-17)) / m
-    cases.append(Case("P exactly 0 for a true class", (A(P), A(_onehot(y, k))),
+    cases.append(Case("P exactly 0 for a true class", (A(P), A(_onehot(y, k))), grades="finite",
                       options={"rule": "finite_between", "lo": lo, "hi": hi, "why": CLIP_WHY}))
     m = int(rng.integers(3, 7))
     cases.append(Case("Y given as labels (m,) instead of one-hot rows",
-                      (A(_probabilities(rng, m, 3)), A(rng.integers(0, 3, m), dtype=np.int64)),
+                      (A(_probabilities(rng, m, 3)), A(rng.integers(0, 3, m), dtype=np.int64)), grades="raises-shape",
                       options={"raises_because": "Y must be one-hot with P's shape (m, K): a label vector would "
                                                  "broadcast against P and give a wrong number"}))
     return cases
@@ -202,6 +215,12 @@ CROSS_ENTROPY = ExerciseSpec(
     ),
     # rtol 1e-6 accepts a small epsilon inside the log (np.log(P + 1e-10)), another valid way to stay finite
     arg_names=("P", "Y"), rtol=1e-6, atol=1e-9,
+    requirements=(
+        R("values", "return $L$ as a Python `float`", "Mean cross-entropy of predicted probabilities", by="values"),
+        R("finite", "finite even when an entry of `P` is exactly 0", by="finite"),
+        R("raises-shape", "If `Y` does not have the shape of `P`", "raise a `ValueError`: broadcasting would otherwise",
+          by="raises-shape"),
+    ),
 )
 
 
@@ -233,6 +252,9 @@ SOFTMAX_CROSS_ENTROPY_BACKWARD = ExerciseSpec(
                * (1 - np.asarray(P, float)) / len(P)),
     ),
     arg_names=("P", "Y"), rtol=1e-9, atol=1e-12,
+    requirements=(
+        R("values", "Return $\\mathrm{d}Z = \\partial L / \\partial Z$", "dZ : ndarray of shape (m, K)", by="values"),
+    ),
 )
 
 
@@ -282,6 +304,10 @@ SOFTMAX_FORWARD_AND_BACKWARD = ExerciseSpec(
                lambda X, Y, p: _network(X, Y, p, axis=0)),
     ),
     output_names=("loss", "grads"), arg_names=("X", "Y", "params"), rtol=1e-7, atol=1e-10, purity=True,
+    requirements=(
+        R("values", "Return `(loss, grads)`", "grads : dict with dtheta_1, db1, dtheta_2, db2", by="values"),
+        R("pure", "Do not modify `params`", by="judge:purity"),
+    ),
 )
 
 # ----- thinking questions ---------------------------------------------------------------------------------------
@@ -299,6 +325,12 @@ PREDICT_LOGIT_GRADIENT = question(
          "the MEAN over the m = 4 images",
     description="dZ[0, 1] and the sum of row 0 of dZ, derived before the exercise",
 )
+
+PREDICT_SOFTMAX_CHANGE = replace(PREDICT_SOFTMAX_CHANGE, requirements=(
+    R("answer", "Which one changes that row's softmax?", by="judge:answer"),))
+PREDICT_LOGIT_GRADIENT = replace(PREDICT_LOGIT_GRADIENT, requirements=(
+    R("answer", "Using the gradient you derived on paper, what are", "Return both, rounded to 3 decimals",
+      by="judge:answer"),))
 
 SPECS = [ONE_HOT, PREDICT_SOFTMAX_CHANGE, SOFTMAX, CROSS_ENTROPY, PREDICT_LOGIT_GRADIENT, SOFTMAX_CROSS_ENTROPY_BACKWARD,
          SOFTMAX_FORWARD_AND_BACKWARD]

@@ -9,7 +9,7 @@ import numpy as np
 from ..encode import encode, file_arg
 from ..properties import HINTS
 from ..results import Case
-from . import A, ExerciseSpec, Mutant, S
+from . import A, ExerciseSpec, Mutant, R, S
 
 ASSIGNMENT = "05_training_breast_cancer"
 HERE = "autograder.exercises.training_breast_cancer"
@@ -33,6 +33,14 @@ def csv_cases(rng):
         cases.append(Case(f"{k} rows in shuffled order", (file_arg("data.csv",
                                                                     "\n".join([header] + [rows[i] for i in pick])
                                                                     + "\n"),)))
+    bad = [rows[i] for i in rng.choice(len(rows), size=6, replace=False)]
+    row = bad[int(rng.integers(0, 6))].split(",")
+    row[1] = "X"
+    bad[int(rng.integers(0, 6))] = ",".join(row)
+    cases.append(Case("a diagnosis 'X'", (file_arg("bad.csv", "\n".join([header] + bad) + "\n"),),
+                      grades="raises-diagnosis",
+                      options={"raises_because": "a diagnosis other than M or B cannot be encoded as 0/1; mapping it "
+                                                 "to 0, 1 or NaN silently would corrupt the labels"}))
     return cases
 
 
@@ -75,6 +83,11 @@ LOAD_BREAST_CANCER_CSV = ExerciseSpec(
                load_bool_labels),
     ),
     output_names=("X", "y"), arg_names=("path",), rtol=1e-12, atol=0.0,
+    requirements=(
+        R("values", "Return `(X, y)` where `X` is a DataFrame", "indexed by `id`", by="values"),
+        R("drop-empty", "Drop any column that is entirely empty", by="values"),
+        R("raises-diagnosis", "raise a `ValueError` if `diagnosis` holds anything other than", by="raises-diagnosis"),
+    ),
 )
 
 
@@ -121,13 +134,22 @@ SPLIT_AND_SCALE = ExerciseSpec(
         Mutant("order", HINTS["split_order"], lambda X, y, t, s: _split_var(X, y, t, s, order=True)),
     ),
     judge_kind="split_and_scale", arg_names=("X", "y", "test_size", "seed"),
+    requirements=(
+        R("split-scale", "Use `train_test_split(X, y, test_size=test_size, random_state=seed)`",
+          "fit a `StandardScaler` on the training features only", "return four NumPy arrays",
+          "then standardise with statistics of the training part only", by="judge:split_and_scale"),
+    ),
 )
 
 
 # ----- accuracy -------------------------------------------------------------------------------------------------
 
 def accuracy_ref(y_true, y_pred):
-    return float(np.mean(np.asarray(y_true) == np.asarray(y_pred)))
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.ndim != 1 or y_pred.shape != y_true.shape:
+        raise ValueError(f"y_true and y_pred must be flat vectors of the same shape (m,), got {y_true.shape} and "
+                         f"{y_pred.shape}")
+    return float(np.mean(y_true == y_pred))
 
 
 def accuracy_cases(rng):
@@ -142,6 +164,13 @@ def accuracy_cases(rng):
         Case("all wrong", (A(yt, int), A(1 - yt, int))),
         Case("m = 1", (A([1], int), A([1], int))),
         Case("m = 3, one mistake", (A([0, 1, 1], int), A([0, 1, 0], int))),
+        Case("y_pred a column (m, 1)", (A([0, 1, 1], int), A([[0], [1], [0]], int)), grades="raises-shapes",
+             options={"raises_because": "y_pred is an (m, 1) column: compared with the (m,) y_true it broadcasts to "
+                                        "an (m, m) table and the mean is a wrong accuracy"}),
+        Case("both columns (m, 1)", (A([[0], [1]], int), A([[0], [1]], int)), grades="raises-shapes",
+             options={"raises_because": "both inputs must be one-dimensional (m,)"}),
+        Case("different lengths", (A([0, 1, 1], int), A([0, 1], int)), grades="raises-shapes",
+             options={"raises_because": "y_true and y_pred have different lengths"}),
     ]
 
 
@@ -159,6 +188,10 @@ ACCURACY = ExerciseSpec(
                                                                                  == np.asarray(b)))),
     ),
     arg_names=("y_true", "y_pred"), rtol=1e-12, atol=1e-12,
+    requirements=(
+        R("values", "a Python `float` in $[0, 1]$ (not a percentage", by="values"),
+        R("raises-shapes", "raise a `ValueError` if the shapes differ or are not one-dimensional", by="raises-shapes"),
+    ),
 )
 
 
@@ -186,6 +219,10 @@ def net_cases(rng):
                                                  "init": "normal", "seed": seed + 1}, "differs_from": "normal"},
         {"name": "mini_batches", "kwargs": {"layers": (n, 4, 2, 1), "learning_rate": 0.5, "iterations": 20,
                                             "batch_size": 16, "init": "xavier", "seed": seed}},
+        {"name": "labels_0_2", "kwargs": {"layers": layers, "learning_rate": 0.5, "iterations": 5, "init": "zeros",
+                                          "seed": 0}, "y": "bad_labels", "expect_error": "ValueError"},
+        {"name": "layers_mismatch", "kwargs": {"layers": (n + 1, 3, 1), "learning_rate": 0.5, "iterations": 5,
+                                               "init": "zeros", "seed": 0}, "expect_error": "ValueError"},
     ]
     return [Case(f"two separable blobs (m = {m}, n = {n})", (A(X), A(y, np.int64)), probe="neural_net",
                  options={"scenarios": scen})]
@@ -230,6 +267,20 @@ def __getattr__(name):
         def predict(self, X):
             return super().predict_proba(X)[:, 1]
 
+    class FrozenNet(base):
+        """fit computes everything but never changes the parameters (the seed article's own bug)."""
+
+        def fit(self, X, y):
+            from course_lib.initializers import init_params
+            from course_lib.losses import binary_cross_entropy
+            from course_lib.network import forward_propagation
+            super().fit(X, y)
+            X, Y = np.asarray(X, float), np.asarray(y, float).reshape(-1, 1)
+            params = init_params(list(self.layers), self.init, np.random.default_rng(self.seed))
+            cost = binary_cross_entropy(Y, forward_propagation(X, params)[0])
+            self.params_, self.cost_history_ = params, [cost] * len(self.cost_history_)
+            return self
+
     class GlobalSeedNet(base):
         def fit(self, X, y):
             seed, self.seed = self.seed, int(np.random.randint(0, 2**31 - 1))
@@ -238,7 +289,8 @@ def __getattr__(name):
             finally:
                 self.seed = seed
 
-    table = {c.__name__: c for c in (AscentNet, SummedNet, PercentNet, SwappedProbaNet, ProbaPredictNet, GlobalSeedNet)}
+    table = {c.__name__: c for c in (AscentNet, SummedNet, PercentNet, SwappedProbaNet, ProbaPredictNet, GlobalSeedNet,
+                                     FrozenNet)}
     if name in table:
         return table[name]
     raise AttributeError(name)
@@ -253,8 +305,19 @@ NEURAL_NET = ExerciseSpec(
         Mutant("proba_order", HINTS["nn_proba_order"], f"{HERE}:SwappedProbaNet"),
         Mutant("predict_proba", HINTS["nn_predict_labels"], f"{HERE}:ProbaPredictNet"),
         Mutant("global_seed", HINTS["nn_seed"], f"{HERE}:GlobalSeedNet", reproducible=False),
+        Mutant("frozen", HINTS["nn_frozen"], f"{HERE}:FrozenNet"),
     ),
     judge_kind="neural_net",
+    requirements=(
+        R("behaviour", "Implement the bodies of `fit`, `predict_proba`, `predict` and `score`",
+          "using the provided `init_params`", "It is graded by behaviour", "Labels of shape (m,), int 0/1",
+          "Accuracy (a fraction in [0, 1])", "predict gives 0/1 labels of shape (m,)", "Learn params_ from X (m, n) and y (m,) or (m, 1) of 0/1 labels",
+          by="judge:neural_net"),
+        R("checks", "check the shapes, that the labels are 0/1, that `layers` starts with the number of features",
+          by="judge:neural_net"),
+        R("batch-order", "choose the order of the rows", "seeds the initial weights and the mini-batch order",
+          by="judge:neural_net"),
+    ),
 )
 
 SPECS = [LOAD_BREAST_CANCER_CSV, SPLIT_AND_SCALE, ACCURACY, NEURAL_NET]

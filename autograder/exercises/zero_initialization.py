@@ -7,7 +7,7 @@ import numpy as np
 from ..encode import encode
 from ..properties import HINTS
 from ..results import Case
-from . import A, ExerciseSpec, Mutant
+from . import A, ExerciseSpec, Mutant, R
 
 ASSIGNMENT = "04_zero_initialization"
 
@@ -28,6 +28,13 @@ def init_cases(rng):
                           probe="init_params",
                           options={"layers": list(layers), "method": method, "seed": seed,
                                    "other_seed": seed + 1}))
+    n = int(rng.integers(2, 6))
+    for layers, why in (([n], "a network needs at least an input and an output size"),
+                        ([n, 0, 1], "every layer needs at least one unit")):
+        for method in ("zeros", "normal"):
+            cases.append(Case(f"method={method!r}, layers {layers}", (encode(layers), encode(method), encode(0)),
+                              grades="raises-layers", kind=f"method={method!r}, a layer list with a bad size",
+                              options={"raises_because": why}))
     return cases
 
 
@@ -52,7 +59,7 @@ def _glorot_variant(layers, method, rng, std_fn):
 
 
 def init_global(layers, method, rng):
-    if method == "zeros":
+    if method == "zeros" or len(layers) < 2 or min(layers) < 1:   # only the random draws differ
         return _ref_init(layers, method, rng)
     if method not in ("normal", "xavier"):
         raise ValueError(method)
@@ -62,6 +69,17 @@ def init_global(layers, method, rng):
         std = 1.0 if method == "normal" else np.sqrt(2 / (n_in + n_out))
         p[f"theta_{l}"] = np.random.randn(n_in, n_out) * std
         p[f"b{l}"] = np.random.randn(n_out) if method == "normal" else np.zeros(n_out)
+    return p
+
+
+def init_bias_first(layers, method, rng):
+    """Right distributions, but each bias drawn BEFORE its weights."""
+    if method != "normal":
+        return _ref_init(layers, method, rng)
+    p = {}
+    for l in range(1, len(layers)):
+        b = rng.standard_normal(layers[l])
+        p[f"theta_{l}"], p[f"b{l}"] = rng.standard_normal((layers[l - 1], layers[l])), b
     return p
 
 
@@ -101,8 +119,20 @@ INIT_PARAMS = ExerciseSpec(
         Mutant("fallback", HINTS["init_unknown"], init_fallback),
         Mutant("ones", HINTS["init_constant"], init_ones),
         Mutant("constant", HINTS["init_symmetric"], init_constant),
+        Mutant("bias_first", HINTS["init_draw_order"], init_bias_first),
     ),
     judge_kind="init_params", arg_names=("layers", "method", "rng"),
+    requirements=(
+        R("values", "initialised by `method`, one of", "theta_l of shape (n_{l-1}, n_l) and bl of shape (n_l,)",
+          '"zeros":  all weights and biases 0', '"normal": weights and biases drawn from the standard normal',
+          '"xavier": weights from N(0, 2 / (n_in + n_out)) (Glorot normal), biases 0', by="judge:init_params"),
+        R("rng", "All draws come from the `numpy.random.Generator` passed in as `rng`", "so the same seed gives the "
+          "same network", by="judge:init_params"),
+        R("draw-order", "Draw in this order", by="judge:init_params"),
+        R("raises-method", "Raise a `ValueError` for any other method", by="judge:init_params"),
+        R("raises-layers", "for fewer than two layer sizes or a size below 1", "at least two, each >= 1",
+          by="raises-layers"),
+    ),
 )
 
 
@@ -118,6 +148,10 @@ def spread_cases(rng):
         Case("a single hidden unit", (A(rng.normal(0, 1, (n_in, 1))),)),
         Case("a single input row", (A(rng.normal(0, 1, (1, n_h))),)),
         Case("rows with different spreads", (A([[0.0, 1.0, 0.5], [2.0, -3.0, 0.0], [1.0, 1.0, 1.0]]),)),
+        Case(f"a flat theta of shape ({n_h},)", (A(rng.normal(0, 1, n_h)),), grades="raises-shape",
+             options={"raises_because": "theta must be 2-D (n_in, n_hidden): a flat vector has no hidden-unit axis"}),
+        Case("an empty theta of shape (0, 3)", (A(np.zeros((0, 3))),), grades="raises-shape",
+             options={"raises_because": "an empty theta has no spread (np.ptp of nothing is an error or a NaN)"}),
     ]
 
 
@@ -134,6 +168,11 @@ HIDDEN_UNIT_SPREAD = ExerciseSpec(
                lambda t: float(np.ptp(t, axis=1).mean())),
     ),
     arg_names=("theta",), atol=1e-12,
+    requirements=(
+        R("values", "returning a `float`", "0.0 exactly when all columns of `theta` are equal", by="values"),
+        R("ptp", "(hint: `np.ptp`", advice=True),
+        R("raises-shape", "Raise a `ValueError` if `theta` is not a non-empty 2-D array", by="raises-shape"),
+    ),
 )
 
 SPECS = [INIT_PARAMS, HIDDEN_UNIT_SPREAD]

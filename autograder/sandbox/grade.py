@@ -228,7 +228,8 @@ def judge_exercise(name: str, pts: float, handle: ExerciseHandle, cases: list[Ca
     if any(raised_not_implemented(o) for o in observations):
         # the released stub, left as it was: an unanswered exercise (0 points whatever the status)
         return row("missing", verdict.message, 0.0, verdict.hint)
-    types = {o["error"]["type"] for o in observations if o["error"] is not None}
+    # an exception a case asked for (a documented ValueError) is a right answer, not an error
+    types = {o["error"]["type"] for o, r in zip(observations, results) if o["error"] is not None and not r.passed}
     status = ("memory" if "MemoryError" in types else "error") if types else "failed"
     return row(status, verdict.message, 0.0, verdict.hint)
 

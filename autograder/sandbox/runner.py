@@ -109,56 +109,64 @@ def run_job(workdir: Path, config: SandboxConfig, *, uid: int | None, budget: fl
     open_fds = 3
     step_limit = config.effective_step_timeout
     progress_bytes = 0
-    while open_fds:
-        now = time.monotonic()
-        # Start-up (interpreter, numpy, IPython, confinement) runs no learner code: a loaded machine gets slack.
-        limit = max(step_limit, STARTUP_SECONDS) if step in ("start", "setup") else step_limit
-        deadline = min(t0 + budget, step_started + limit)
-        if now >= deadline:
-            timed_out = "step" if step_started + limit <= t0 + budget else "budget"
-            step_limit = limit
-            break
-        events = sel.select(timeout=min(0.25, deadline - now))
-        for key, _ in events:
-            fd = key.fd
-            try:
-                chunk = os.read(fd, 65536)
-            except BlockingIOError:
-                continue
-            except OSError:
-                chunk = b""
-            if not chunk:
-                sel.unregister(fd)
-                open_fds -= 1
-                continue
-            if fd == read_fd:
-                progress_bytes += len(chunk)
-                if progress_bytes > 1 << 20:  # a learner flooding the progress pipe: stop listening
+    try:
+        while open_fds:
+            now = time.monotonic()
+            # Start-up (interpreter, numpy, IPython, confinement) runs no learner code: a loaded machine gets slack.
+            limit = max(step_limit, STARTUP_SECONDS) if step in ("start", "setup") else step_limit
+            deadline = min(t0 + budget, step_started + limit)
+            if now >= deadline:
+                timed_out = "step" if step_started + limit <= t0 + budget else "budget"
+                step_limit = limit
+                break
+            events = sel.select(timeout=min(0.25, deadline - now))
+            for key, _ in events:
+                fd = key.fd
+                try:
+                    chunk = os.read(fd, 65536)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    chunk = b""
+                if not chunk:
                     sel.unregister(fd)
                     open_fds -= 1
                     continue
-                progress_buf += chunk
-                while b"\n" in progress_buf:
-                    line, _, rest = bytes(progress_buf).partition(b"\n")
-                    progress_buf = bytearray(rest)
-                    text = line.decode("utf-8", "replace")
-                    if text.startswith("step "):
-                        step, step_started = text[5:].strip()[:200], time.monotonic()
-                    elif text == f"done {token}":
-                        finished = True
-                        step = "done"
-                    elif text.startswith("note ") and step in ("start", "setup"):  # before learner code only
-                        if len(notes) < 20:
-                            notes.append(text[5:][:500])
-                    elif text.startswith("fatal "):  # learner code can write this pipe: fixed words only
-                        from autograder import learner_text  # (the grader's side only: the worker imports runner)
+                if fd == read_fd:
+                    progress_bytes += len(chunk)
+                    if progress_bytes > 1 << 20:  # a learner flooding the progress pipe: stop listening
+                        sel.unregister(fd)
+                        open_fds -= 1
+                        continue
+                    progress_buf += chunk
+                    while b"\n" in progress_buf:
+                        line, _, rest = bytes(progress_buf).partition(b"\n")
+                        progress_buf = bytearray(rest)
+                        text = line.decode("utf-8", "replace")
+                        if text.startswith("step "):
+                            step, step_started = text[5:].strip()[:200], time.monotonic()
+                        elif text == f"done {token}":
+                            finished = True
+                            step = "done"
+                        elif text.startswith("note ") and step in ("start", "setup"):  # before learner code only
+                            if len(notes) < 20:
+                                notes.append(text[5:][:500])
+                        elif text.startswith("fatal "):  # learner code can write this pipe: fixed words only
+                            from autograder import learner_text  # (grader side only: the worker imports runner)
 
-                        fatal = learner_text.fatal(text[6:])
-            else:
-                buf = caps[fd]
-                room = config.max_output_bytes - len(buf)
-                if room > 0:
-                    buf += chunk[:room]
+                            fatal = learner_text.fatal(text[6:])
+                else:
+                    buf = caps[fd]
+                    room = config.max_output_bytes - len(buf)
+                    if room > 0:
+                        buf += chunk[:room]
+    except BaseException:  # the grader itself is stopped (Ctrl-C twice, SIGTERM): the worker must not outlive
+        try:               # it and keep writing into the folder the caller is about to remove
+            os.killpg(sid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        kill_leftovers(uid=uid, sid=sid)
+        raise
     # The worker has closed its pipes (or we gave up on it): make sure it is gone, and all it started.
     if proc.poll() is None and not timed_out:
         # Every pipe is closed but the process lives on (learner code closed its descriptors): without step

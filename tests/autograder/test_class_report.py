@@ -232,7 +232,7 @@ def test_report_lists_late_work_with_its_penalty_and_the_grader_failures(tmp_pat
     assert "worker died" in review[("dan", "grader error")]
     students = {r["student_id"]: r for r in tables["Students"]}
     assert (students["ben"]["total"], students["ben"]["penalty"], students["ben"]["final"]) == ("2/5", "1.5", "0.5")
-    assert students["cat"]["final"] == "0"  # a penalty never takes a notebook below zero
+    assert students["cat"]["final"] == "0"  # a penalty never takes a submission below zero
 
 
 def test_report_without_grades_says_what_to_run(tmp_path):
@@ -261,7 +261,9 @@ def test_export_writes_canvas_and_moodle_gradebook_imports_of_the_final_scores(g
         canvas = list(csv.reader(handle))
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Neuron model (1234)",
                          "07_matmul_five_ways"]
-    assert canvas[1][0] == "Points Possible" and canvas[1][5:] == ["5", "4"]
+    from autograder.contract_names import CONTRACT_EXERCISES
+    possible = [f"{sum(p for _, p in CONTRACT_EXERCISES[a]):g}" for a in ("01_neuron_model", "07_matmul_five_ways")]
+    assert canvas[1][0] == "Points Possible" and canvas[1][5:] == possible
     rows = {r[1]: r for r in canvas[2:]}
     assert rows["101"][:5] == ["Lovelace, Ada", "101", "S1", "ada1", "A"]
     for student, canvas_id in (("ada", "101"), ("bob", "102"), ("cy", "103")):

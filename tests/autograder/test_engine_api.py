@@ -16,9 +16,18 @@ from autograder.public import CheckFailed
 SETUP = "import numpy as np\nfrom autograder import check\n"
 GOOD = {
     "sigmoid": "def sigmoid(z):\n    return 0.5 * (1 + np.tanh(np.asarray(z, dtype=float) / 2))\n",
-    "neuron_output": "def neuron_output(X, theta, b):\n    return sigmoid(X @ theta + b)\n",
-    "count_quadratic_terms": "def count_quadratic_terms(n_features):\n    return n_features * (n_features + 1) // 2\n",
+    "neuron_output": ("def neuron_output(X, theta, b):\n"
+                      "    if X.ndim != 2 or theta.ndim != 1 or X.shape[1] != theta.shape[0]:\n"
+                      "        raise ValueError(f'X {X.shape} and theta {theta.shape} do not fit')\n"
+                      "    return sigmoid(X @ theta + b)\n"),
+    "count_quadratic_terms": ("def count_quadratic_terms(n_features):\n"
+                              "    if n_features < 0:\n"
+                              "        raise ValueError('n_features must be >= 0')\n"
+                              "    return n_features * (n_features + 1) // 2\n"),
+    "predict_naive_sigmoid": "def predict_naive_sigmoid():\n    return 'b'\n",
+    "quadratic_model_weights": "def quadratic_model_weights():\n    return 1 + 30 + count_quadratic_terms(30)\n",
 }
+EXERCISES_01 = ["sigmoid", "neuron_output", "count_quadratic_terms", "predict_naive_sigmoid", "quadratic_model_weights"]
 
 
 def make_notebook(folder: Path, solutions: dict, extra_cells=(), name="01_neuron_model.ipynb") -> Path:
@@ -46,9 +55,9 @@ def by_name(results):
 def test_correct_notebook_gets_full_marks(tmp_path):
     path = make_notebook(tmp_path / "01_neuron_model", GOOD)
     results = by_name(api.check_notebook(path, timeout=60))
-    assert list(results) == ["sigmoid", "neuron_output", "count_quadratic_terms"]
+    assert list(results) == EXERCISES_01
     assert all(r.passed for r in results.values()), [r.text() for r in results.values()]
-    assert sum(r.score for r in results.values()) == 5
+    assert sum(r.score for r in results.values()) == 7
 
 
 def test_wrong_missing_and_crashing_cells_give_per_exercise_messages(tmp_path):
@@ -72,7 +81,7 @@ def test_malformed_notebook_is_a_message_not_a_traceback(tmp_path, content):
     path.write_bytes(content)
     results = api.check_notebook(path)
     assert [r.exercise for r in results] == ["binary_cross_entropy", "backward_propagation", "numerical_gradient",
-                                             "relative_error", "update_params"]
+                                             "relative_error", "update_params", "derive_dtheta_2"]
     assert all(not r.passed and "could not be read" in r.message for r in results)
 
 
@@ -85,9 +94,11 @@ def test_cli_json_hidden_cases_and_exit_code(tmp_path):
                           text=True, timeout=180, check=False)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert [d["exercise"] for d in data] == ["sigmoid", "neuron_output", "count_quadratic_terms"]
-    assert set(data[0]) == {"exercise", "passed", "score", "max_score", "message"}
+    assert [d["exercise"] for d in data] == EXERCISES_01
+    assert set(data[0]) == {"exercise", "passed", "score", "max_score", "message", "hint", "notes", "cases"}
+    assert all(d["cases"] == "hidden" for d in data)
     assert data[2]["passed"] is False and data[2]["score"] == 0 and data[0]["score"] == 2
+    assert "unordered pairs" in data[2]["hint"]     # n**2: the "ordered" misconception's hint reaches --json
 
 
 def test_cli_table_for_a_malformed_notebook(tmp_path, capsys):

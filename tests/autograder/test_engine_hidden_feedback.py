@@ -139,7 +139,7 @@ def _assert_no_hidden_numbers(name, case, result):
     assert re.match(r"On hidden case \d+ \(", result.message), result.message
 
 
-@pytest.mark.parametrize("name", list(EXERCISES))
+@pytest.mark.parametrize("name", [n for n, s in EXERCISES.items() if s.mutants])   # thinking questions have none
 def test_misconceptions_on_hidden_cases_show_no_hidden_numbers(name):
     failures = 0
     for mutant in EXERCISES[name].mutants:

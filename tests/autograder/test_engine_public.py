@@ -17,8 +17,8 @@ from autograder import check_gradients
 from autograder.contract_names import CONTRACT_EXERCISES
 from autograder.public import DATA_DIR, load_index
 
-PUBLIC_MODULES = ("__init__.py", "results.py", "encode.py", "probes.py", "compare.py", "properties.py", "public.py",
-                  "contract_names.py")
+PUBLIC_MODULES = ("__init__.py", "results.py", "encode.py", "probes.py", "compare.py", "properties.py", "verdict.py",
+                  "methods.py", "public.py", "contract_names.py")
 HERE = Path(__file__).resolve().parent
 
 
@@ -78,7 +78,7 @@ SCRIPT = textwrap.dedent('''
             return [False, str(e)]
     out["sigmoid_ok"] = run(alt.sigmoid_tanh, "sigmoid")
     out["sigmoid_bad"] = run(lambda z: 1 / (1 + np.exp(-np.asarray(z, dtype=float))), "sigmoid")
-    out["init_ok"] = run(alt.init_uniform_xavier, "init_params")
+    out["init_ok"] = run(alt.init_table_normal, "init_params")
     out["init_bad"] = run(lambda layers, method, rng: {{k: 0.01 * v for k, v in alt.init_standard_normal(layers, method, rng).items()}}, "init_params")
     out["split_ok"] = run(alt.split_manual, "split_and_scale")
     out["net_ok"] = run(alt.LearnerNet, "NeuralNet")

@@ -127,8 +127,12 @@ def test_one_by_one_array_where_a_scalar_is_expected():
 
 
 def test_scalars_accept_python_numpy_and_0d():
+    def columns(o, t):
+        if np.shape(o) != np.shape(t) or np.ndim(o) != 2:
+            raise ValueError("two (m, 1) columns expected")
+        return np.asarray(o), np.asarray(t)
     for wrap in (float, np.float64, np.asarray, lambda v: np.float32(v) * 0 + v):
-        r = grade(lambda o, t, w=wrap: w(np.mean((np.asarray(o) - t) ** 2)), "mse")
+        r = grade(lambda o, t, w=wrap: w(np.mean(np.subtract(*columns(o, t)) ** 2)), "mse")
         assert r.passed, r.text()
 
 
@@ -188,19 +192,30 @@ def test_missing_object():
 
 
 def test_mutating_input_is_noted_but_cannot_corrupt_the_comparison():
+    """Where the text does not forbid it (relu_backward), changing an input is a note, and fresh copies keep the
+    comparison honest; where it does (relu: "do not modify Z"), it fails."""
+    def relu_backward_in_place(dA, Z):
+        if dA.shape != Z.shape:
+            raise ValueError("shapes differ")
+        dA[Z <= 0] = 0.0
+        return dA
+    r = grade(relu_backward_in_place, "relu_backward")
+    assert r.passed, r.text()
+    assert any("changed its input (dA) in place" in n for n in r.notes)
+
+    def corrupting(dA, Z):  # returns the right answer but scribbles over its inputs afterwards
+        if dA.shape != Z.shape:
+            raise ValueError("shapes differ")
+        out = dA * (Z > 0)
+        dA[...], Z[...] = 123.0, -5.0
+        return out
+    assert grade(corrupting, "relu_backward").passed
+
     def relu_in_place(Z):
         Z[Z < 0] = 0.0
-        Z *= 1.0
         return Z
     r = grade(relu_in_place, "relu")
-    assert r.passed, r.text()
-    assert any("changed its input (Z) in place" in n for n in r.notes)
-
-    def corrupting(Z):  # returns the right answer but scribbles over its input afterwards
-        out = np.maximum(Z, 0.0)
-        Z[...] = 123.0
-        return out
-    assert grade(corrupting, "relu").passed
+    assert not r.passed and "in place" in r.message
 
 
 def test_mutation_fails_where_purity_is_the_point():
@@ -256,7 +271,8 @@ def test_failing_check_raises_assertion_error_with_the_report(capfd):
 
 def test_overflowing_sigmoid_is_caught_by_its_warning():
     r = grade(lambda z: 1 / (1 + np.exp(-np.asarray(z, dtype=float))), "sigmoid")
-    assert not r.passed and "overflow" in r.message and "np.where" in r.hint
+    assert not r.passed and "overflow" in r.message and "exponential" in r.hint
+    assert "np.where" not in r.hint and "tanh" not in r.hint   # it teaches where to look; it hands over no formula
 
 
 def test_explicit_name_and_class_name():
@@ -311,6 +327,8 @@ def test_scaling_with_ddof_1_is_recognised():
 
 def test_log_with_a_small_epsilon_is_a_valid_cross_entropy():
     def bce(Y, h):
+        if Y.shape != h.shape or Y.ndim != 2 or Y.shape[1] != 1:
+            raise ValueError(f"Y {Y.shape} and h {h.shape} must be (m, 1) columns")
         return float(-np.mean(Y * np.log(h + 1e-8) + (1 - Y) * np.log(1 - h + 1e-8)))
     assert grade(bce, "binary_cross_entropy").passed
 

@@ -124,7 +124,6 @@ def grades_csv(course: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-@pytest.mark.skipif(not SOURCE.is_file(), reason=f"{SOURCE.name} is not in the repository")
 def test_penalty_method_zero_from_the_course_config_zeroes_late_submissions(tmp_path):
     course = make_course(tmp_path / "course", 'c.LateSubmissionPlugin.penalty_method = "zero"\n',
                          students=("ada", "bob"))
@@ -137,7 +136,6 @@ def test_penalty_method_zero_from_the_course_config_zeroes_late_submissions(tmp_
         assert scores[late]["score"] == 0.0
 
 
-@pytest.mark.skipif(not SOURCE.is_file(), reason=f"{SOURCE.name} is not in the repository")
 def test_a_custom_plugin_class_gives_the_same_penalties_as_nbgrader_autograde(tmp_path):
     setting = 'c.AssignLatePenalties.plugin_class = "late_policy.HalfDayPenalty"\n'
     ours = make_course(tmp_path / "ours", setting, {"late_policy.py": PLUGIN}, students=("bob", "cy"))
@@ -155,7 +153,6 @@ def test_a_custom_plugin_class_gives_the_same_penalties_as_nbgrader_autograde(tm
     assert exported(ours) == expected
 
 
-@pytest.mark.skipif(not SOURCE.is_file(), reason=f"{SOURCE.name} is not in the repository")
 def test_a_plugin_that_cannot_be_imported_is_one_clear_error_before_grading(tmp_path):
     course = make_course(tmp_path / "course", 'c.AssignLatePenalties.plugin_class = "late_policy.Missing"\n',
                          {"late_policy.py": PLUGIN}, students=("bob",))
@@ -164,3 +161,42 @@ def test_a_plugin_that_cannot_be_imported_is_one_clear_error_before_grading(tmp_
     assert done.returncode != 0
     assert "late_policy.Missing" in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert not (course / "graded" / "submissions").exists()  # nothing graded for nothing
+
+
+def test_results_json_shows_the_gradebook_score_of_record_with_each_part_labelled(tmp_path):
+    import json
+
+    from nbgrader.api import Gradebook
+
+    setting = 'c.AssignLatePenalties.plugin_class = "late_policy.HalfDayPenalty"\n'
+    course = make_course(tmp_path / "course", setting, {"late_policy.py": PLUGIN}, students=("bob",))
+    args = ("grade", "submitted", "--out", "graded", "--gradescope", "--no-progress")
+    autograder(course, *args)
+    results = course / "graded" / "gradescope" / "bob" / ASSIGNMENT / "results.json"
+    data = json.loads(results.read_text())
+    automatic = sum(t["score"] for t in data["tests"])
+    assert data["score"] == automatic - 3.0 == exported(course)["bob"]["score"]
+    assert "Late: submitted 2026-01-15T17:00:00+00:00, 33.0 h after the due date; late penalty 3" in data["output"]
+
+    # A grader overrides one exercise in formgrader (nbgrader's API does what formgrader does).
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "nn-from-scratch") as gradebook:
+        grade = gradebook.find_grade("test_sigmoid", ASSIGNMENT, ASSIGNMENT, "bob")
+        grade.manual_score = 0.5
+        gradebook.db.commit()
+    again = autograder(course, *args).stdout
+    assert "1 up to date" in again  # nothing regraded: the override is the grader's, not ours
+    data = json.loads(results.read_text())
+    sigmoid = next(t for t in data["tests"] if t["name"] == "sigmoid")
+    assert sigmoid["score"] == 0.5 and "given by a grader" in sigmoid["output"]
+    assert data["score"] == exported(course)["bob"]["score"] == automatic - sigmoid["max_score"] + 0.5 - 3.0
+
+    # grades.csv and the feedback show the same score of record, each part labelled
+    rows = {r["exercise"]: r for r in grades_csv(course)}
+    assert float(rows["sigmoid"]["score"]) == 0.5 and float(rows["sigmoid"]["manual_score"]) == 0.5
+    assert float(rows["sigmoid"]["auto_score"]) == sigmoid["max_score"]
+    assert {(r["timestamp"], float(r["seconds_late"]), float(r["penalty"])) for r in rows.values()} == {
+        ("2026-01-15T17:00:00+00:00", 33 * 3600.0, 3.0)}
+    assert sum(float(r["score"]) for r in rows.values()) - 3.0 == data["score"]
+    feedback = (course / "graded" / "feedback" / "bob" / "feedback.md").read_text()
+    assert f": {data['score']:g} / " in feedback and "sigmoid: 0.5 given by a grader" in feedback
+    assert "33.0 h after the due date; late penalty 3" in feedback

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from autograder.compare import judge
+from autograder.verdict import judge
 from autograder.encode import to_channel
 from autograder.exercises.questions import QuestionSpec, choice, integer, number, question, several, shape
 from autograder.probes import probe
@@ -129,6 +129,32 @@ def test_the_question_judge_ships_in_the_student_checker():
     from autograder.classroom.release import public_modules
     modules, _ = public_modules(Path(autograder.__file__).parent)
     assert "questions" in modules
+
+
+def _wrong(form: dict, model):
+    """A well-formed answer different from the model answer."""
+    kind = form["kind"]
+    if kind == "tuple":
+        return tuple(_wrong(f, m) for f, m in zip(form["items"], model))
+    if kind == "choice":
+        return next(c for c in form["choices"] if c.strip().lower() != str(model).strip().lower())
+    return {"shape": (99, 99), "integer": 12345, "number": 12345.0}[kind]
+
+
+@pytest.mark.parametrize("spec", [SYNTHETIC, *REGISTERED], ids=lambda s: s.name)
+def test_feedback_on_a_wrong_answer_never_shows_the_model_answer(spec):
+    model = spec.reference_obj()
+    wrong = _wrong(spec.public_cases()[0].options["form"], model)
+    for result in (spec.grade(answer(wrong)), public_verdict(spec, answer(wrong))):
+        assert not result.passed and "not" in result.message
+        shown = result.message + " " + result.hint
+        for value in _plain_values(model):
+            if isinstance(value, float):
+                assert f"{abs(value):.3f}" not in shown, shown
+            elif isinstance(value, str):
+                assert f"'{value}'" not in shown and f'"{value}"' not in shown, shown
+            elif isinstance(value, int) and value > 9:
+                assert str(value) not in shown, shown
 
 
 def test_the_digest_is_salted_by_question_and_item():

@@ -160,6 +160,9 @@ def test_released_notebook_passes_when_right_and_hints_when_wrong(bundle, env_py
                          if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("test_")
                          for o in c.get("outputs", [])), right
     assert "PASSED" in right["sigmoid"].upper()
+    errors = [(c.metadata.get("nbgrader", {}).get("grade_id"), o.get("ename")) for c in runs["right"].cells
+              for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, errors          # every cell runs in the bundle, the diagrams (autograder.diagrams) included
 
     wrong = _test_outputs(runs["wrong"])
     assert "FAILED" in wrong["sigmoid"].upper() and "Hint" in wrong["sigmoid"], wrong["sigmoid"]
@@ -189,8 +192,10 @@ def test_the_bundle_has_the_learners_command_line_without_the_answer_key(bundle,
                           timeout=600, cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     results = {r["exercise"]: r for r in json.loads(done.stdout)}
-    assert set(results) == {"sigmoid", "neuron_output", "count_quadratic_terms"}
+    assert set(results) == {"sigmoid", "neuron_output", "count_quadratic_terms", "predict_naive_sigmoid",
+                            "quadratic_model_weights"}
     assert not results["sigmoid"]["passed"] and results["count_quadratic_terms"]["passed"]
+    assert results["predict_naive_sigmoid"]["passed"] and results["quadratic_model_weights"]["passed"]  # digests only
     assert results["count_quadratic_terms"]["score"] == results["count_quadratic_terms"]["max_score"] > 0
 
     hidden = subprocess.run([str(command), "check", str(path), "--hidden"], capture_output=True, text=True,

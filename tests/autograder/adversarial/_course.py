@@ -16,9 +16,14 @@ POINTS = {"sigmoid": 2, "neuron_output": 2, "count_quadratic_terms": 1}
 
 HONEST = {
     "sigmoid": "def sigmoid(z):\n    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))\n",
-    "neuron_output": "def neuron_output(X, theta, b):\n    z = X @ theta + b\n"
+    "neuron_output": "def neuron_output(X, theta, b):\n"
+                     "    if X.ndim != 2 or theta.ndim != 1 or X.shape[1] != theta.shape[0]:\n"
+                     "        raise ValueError(f'X {X.shape} and theta {theta.shape} do not fit')\n"
+                     "    z = X @ theta + b\n"
                      "    return 0.5 * (1.0 + np.tanh(0.5 * z))\n",
     "count_quadratic_terms": "def count_quadratic_terms(n_features):\n"
+                             "    if n_features < 0:\n"
+                             "        raise ValueError('n_features must be >= 0')\n"
                              "    return n_features * (n_features + 1) // 2\n",
 }
 DEMO = "import time\ntime.sleep(30)  # a long experiment: never run while grading\nprint('done')\n"

@@ -20,7 +20,7 @@ else:
 """,
 }
 SOLUTIONS = {
-    'count_quadratic_terms': "def count_quadratic_terms(n_features):\n    if EXTRA:\n        raise ValueError(f'inherited descriptors: {EXTRA}')\n    return n_features * (n_features + 1) // 2\n",
+    'count_quadratic_terms': "def count_quadratic_terms(n_features):\n    if n_features < 0:\n        raise ValueError(n_features)\n    if EXTRA:\n        raise ValueError(f'inherited descriptors: {EXTRA}')\n    return n_features * (n_features + 1) // 2\n",
 }
 
 EXPECTED = {}

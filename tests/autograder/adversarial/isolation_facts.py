@@ -74,7 +74,7 @@ if not os.getcwd().startswith('/tmp/submission/'):
 """,
 }
 SOLUTIONS = {
-    'count_quadratic_terms': "def count_quadratic_terms(n_features):\n    if MISSING:\n        raise ValueError(f'layers missing: {MISSING}')\n    return n_features * (n_features + 1) // 2\n",
+    'count_quadratic_terms': "def count_quadratic_terms(n_features):\n    if n_features < 0:\n        raise ValueError(n_features)\n    if MISSING:\n        raise ValueError(f'layers missing: {MISSING}')\n    return n_features * (n_features + 1) // 2\n",
 }
 
 EXPECTED = {}

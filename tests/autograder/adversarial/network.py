@@ -6,7 +6,7 @@ INSERT_AFTER = {
     'sigmoid': "import socket\nCONNECTED = False\ntry:\n    socket.create_connection(('127.0.0.1', @PORT@), timeout=1).close()\n    CONNECTED = True\nexcept OSError:\n    pass\n",
 }
 SOLUTIONS = {
-    'count_quadratic_terms': "def count_quadratic_terms(n_features):\n    return -1 if CONNECTED else n_features * (n_features + 1) // 2\n",
+    'count_quadratic_terms': "def count_quadratic_terms(n_features):\n    if n_features < 0:\n        raise ValueError(n_features)\n    return -1 if CONNECTED else n_features * (n_features + 1) // 2\n",
 }
 
 EXPECTED = {}

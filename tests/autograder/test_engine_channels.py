@@ -1,0 +1,41 @@
+"""A misconception's diagnosis reaches every channel of `autograder grade` (the console script, in a subprocess):
+grades.csv and the learner's Markdown/HTML feedback carry the message AND the hint of the mutant it matches."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+from test_classroom_sandbox import submission
+
+from autograder.registry import EXERCISES
+
+REPO = Path(__file__).resolve().parents[2]
+ASSIGNMENT = "01_neuron_model"
+
+
+def test_a_mutants_hint_reaches_grades_csv_and_the_feedback(tmp_path):
+    hint = next(m.hint for m in EXERCISES["count_quadratic_terms"].mutants if m.name == "ordered")
+    folder = tmp_path / "submitted" / "bob" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    wrong = ("def count_quadratic_terms(n_features):\n    if n_features < 0:\n        raise ValueError('negative')\n"
+             "    return n_features ** 2\n")
+    nbformat.write(submission({"count_quadratic_terms": wrong}), folder / f"{ASSIGNMENT}.ipynb")
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(tmp_path / "submitted"), "--out",
+                           str(tmp_path / "out"), "--source", str(REPO / "notebooks"), "--no-progress"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with open(tmp_path / "out" / "grades.csv", newline="", encoding="utf-8") as handle:
+        rows = {r["exercise"]: r for r in csv.DictReader(handle)}
+    row = rows["count_quadratic_terms"]
+    assert row["status"] == "failed" and float(row["score"]) == 0
+    assert hint in " ".join(row.values()), row
+    assert rows["sigmoid"]["status"] == "passed" and rows["neuron_output"]["status"] == "passed", rows
+    feedback = list((tmp_path / "out").rglob("feedback.md")) + list((tmp_path / "out").rglob("*.html"))
+    assert feedback, sorted(p.name for p in (tmp_path / "out").rglob("*"))
+    for path in feedback:
+        text = path.read_text(encoding="utf-8")
+        assert "unordered pairs" in text, path

@@ -1,0 +1,109 @@
+"""``autograder grade`` as an instructor types it: targeting, the gradebook switch, help text, Ctrl-C twice.
+
+Everything runs the console command in a subprocess on a class tree laid out as nbgrader's ``submitted/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ASSIGNMENT = "01_neuron_model"
+SOURCE = REPO / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.DOTALL | re.MULTILINE)
+AUTOGRADER = [sys.executable, "-m", "autograder.cli"]
+
+
+
+def answered(extra: str = "") -> nbformat.NotebookNode:
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+
+    source = nbformat.read(SOURCE, as_version=4)
+    answers = {c.metadata.get("nbgrader", {}).get("grade_id"): SOLUTION.sub(r"\1", c.source) for c in source.cells}
+    released, _ = ClearSolutions().preprocess(source, {"language": "python"})
+    released, _ = ClearHiddenTests().preprocess(released, {})
+    for cell in released.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and cell.cell_type == "code":
+            cell.source = answers[meta["grade_id"]]
+    if extra:
+        released.cells.insert(0, nbformat.v4.new_code_cell(extra))
+    return released
+
+
+def make_class(root: Path, students, extra: str = "") -> Path:
+    for student in students:
+        folder = root / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write(answered(extra), folder / f"{ASSIGNMENT}.ipynb")
+    return root
+
+
+def test_grade_help_names_the_files_it_writes():
+    done = subprocess.run([*AUTOGRADER, "grade", "--help"], capture_output=True, text=True, timeout=120, check=True)
+    text = " ".join(done.stdout.split())
+    assert "OUT_DIR/submissions/" in text and "OUT_DIR/results/" not in text
+    for option in ("--student", "--assignment", "--no-gradebook"):
+        assert option in text
+
+
+def test_student_and_assignment_filters_and_no_gradebook(tmp_path):
+    course = make_class(tmp_path, ("ada", "bob"))
+    shutil.copy2(REPO / "nbgrader_config.py", course / "nbgrader_config.py")
+    (course / "notebooks" / ASSIGNMENT).mkdir(parents=True)
+    shutil.copy2(SOURCE, course / "notebooks" / ASSIGNMENT)
+    other = course / "submitted" / "ada" / "99_other"  # an assignment that --assignment leaves out
+    other.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(), other / "99_other.ipynb")
+
+    done = subprocess.run([*AUTOGRADER, "grade", "submitted", "--out", "graded", "--student", "bob",
+                           "--assignment", ASSIGNMENT, "--no-gradebook", "--no-progress"], cwd=course,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with open(course / "graded" / "grades.csv", newline="") as handle:
+        graded = {(r["student_id"], r["assignment"]) for r in csv.DictReader(handle)}
+    assert graded == {("bob", ASSIGNMENT)}
+    assert not (course / "gradebook.db").exists() and not (course / "autograded").exists()
+
+
+def test_two_ctrl_c_leave_no_temporary_copy_of_student_work(tmp_path):
+    course = make_class(tmp_path, [f"s{i}" for i in range(6)], extra="import time\ntime.sleep(6)")
+    temp = Path(tempfile.mkdtemp(prefix="ctrl-c-"))  # short: multiprocessing puts a socket path in it
+    try:
+        interrupt_twice(course, temp)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def interrupt_twice(course: Path, temp: Path) -> None:
+    env = {**os.environ, "TMPDIR": str(temp)}
+    process = subprocess.Popen([*AUTOGRADER, "grade", "submitted", "--out", "graded", "--jobs", "2",
+                                "--source", str(REPO / "notebooks"), "--no-progress"], cwd=course, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and len(list(temp.iterdir())) < 2:  # grading under way
+        time.sleep(0.1)
+    time.sleep(1.0)
+    assert process.poll() is None, process.communicate()
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in a terminal signals the whole foreground group
+    time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, out + err
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and list(temp.iterdir()):
+        time.sleep(0.2)
+    left = sorted(str(p.relative_to(temp)) for p in temp.rglob("*"))
+    assert left == [], left
