@@ -37,6 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder.api import exercise_source
+from autograder.methods import apply_findings, method_findings
 from autograder.results import Case, Result, combine
 
 from .config import SandboxConfig
@@ -188,6 +190,7 @@ def _grade_notebook(sub: NotebookSubmission, config: SandboxConfig, provider: Pr
         else:
             row = judge_exercise(name, pts, handles[name], cases[name], response["exercises"].get(name),
                                  cell_problem.get(name))
+            row = judge_method(row, handles[name], nb)
         if name in plan.tampered:
             verdict = f"{row.status}: {row.message}" if row.status != "passed" else "passed the grader's checks"
             row = dataclasses.replace(row, status="tampered", message=(
@@ -232,6 +235,25 @@ def judge_exercise(name: str, pts: float, handle: ExerciseHandle, cases: list[Ca
     types = {o["error"]["type"] for o, r in zip(observations, results) if o["error"] is not None and not r.passed}
     status = ("memory" if "MemoryError" in types else "error") if types else "failed"
     return row(status, verdict.message, 0.0, verdict.hint)
+
+
+def judge_method(row: ExerciseRow, handle: ExerciseHandle, nb) -> ExerciseRow:
+    """The exercise's method requirement (``spec.method``), read from the learner's own cell with ``ast`` in this
+    trusted process (never run), with the point policy of ``autograder.methods``: right values by a forbidden
+    method earn half the points and fail; wrong values keep their verdict and gain the method as a note."""
+    rule = getattr(getattr(handle, "spec", None), "method", None)
+    if rule is None or row.status not in ("passed", "failed"):
+        return row
+    source = exercise_source(nb, row.exercise)
+    findings = method_findings(source, row.exercise, rule) if source else []
+    if not findings:
+        return row
+    verdict = apply_findings(Result(row.exercise, row.passed, row.score, row.max_score, row.message, row.hint),
+                             findings)
+    message = " ".join((verdict.message, *verdict.notes))
+    return dataclasses.replace(row, status="failed", score=float(verdict.score), message=message,
+                               hint=verdict.hint, misconception=row.misconception if verdict.hint == row.hint
+                               else "")
 
 
 def raised_not_implemented(observation: dict) -> bool:

@@ -24,11 +24,11 @@ WRONG_SIGMOID = "import numpy as np\n\ndef sigmoid(z):\n    return 1.0 / (1.0 + 
 AUTOGRADER = [sys.executable, "-m", "autograder.cli"]
 
 
-def submission(wrong: dict[str, str]) -> nbformat.NotebookNode:
+def submission(wrong: dict[str, str], source_path: Path = SOURCE) -> nbformat.NotebookNode:
     """The student version (solutions and hidden tests stripped by nbgrader's own preprocessors), answered."""
     from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
-    source = nbformat.read(SOURCE, as_version=4)
+    source = nbformat.read(source_path, as_version=4)
     answers = {c.metadata.get("nbgrader", {}).get("grade_id"): SOLUTION.sub(r"\1", c.source) for c in source.cells}
     released, _ = ClearSolutions().preprocess(source, {"language": "python"})
     released, _ = ClearHiddenTests().preprocess(released, {})

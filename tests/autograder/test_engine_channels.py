@@ -39,3 +39,26 @@ def test_a_mutants_hint_reaches_grades_csv_and_the_feedback(tmp_path):
     for path in feedback:
         text = path.read_text(encoding="utf-8")
         assert "unordered pairs" in text, path
+
+
+def test_a_forbidden_method_costs_half_the_points_through_autograder_grade(tmp_path):
+    """matmul_loops written with `@` gives the right values; the grader reads the learner's cell (never runs it
+    for this) and applies the documented policy: half the points, status failed, a hint naming `@` and its line."""
+    assignment = "07_matmul_five_ways"
+    folder = tmp_path / "submitted" / "eve" / assignment
+    folder.mkdir(parents=True)
+    shortcut = ("def matmul_loops(a, b):\n    a, b = as_matrices(a, b)\n    return a @ b\n")
+    nb = submission({"matmul_loops": shortcut}, REPO / "notebooks" / assignment / f"{assignment}.ipynb")
+    nbformat.write(nb, folder / f"{assignment}.ipynb")
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(tmp_path / "submitted"), "--out",
+                           str(tmp_path / "out"), "--source", str(REPO / "notebooks"), "--no-progress"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with open(tmp_path / "out" / "grades.csv", newline="", encoding="utf-8") as handle:
+        rows = {r["exercise"]: r for r in csv.DictReader(handle)}
+    row = rows["matmul_loops"]
+    assert row["status"] == "failed", row
+    assert float(row["score"]) == float(row["max_score"]) / 2, row
+    assert "`@`" in row["message"] and "line 3" in row["message"], row
+    assert "line 3" in row["hint"], row
+    assert rows["matmul_einsum"]["status"] == "passed", rows["matmul_einsum"]
