@@ -112,7 +112,9 @@ def test_the_summary_totals_unlike_maxima_as_points_over_points_never_a_mean_of_
     all_row = next(line for line in summary.splitlines() if line.startswith("all "))
     assert f"{points:g}/{possible:g} points ({100 * points / possible:.0f}%)" in all_row, summary
     neuron_row = next(line for line in summary.splitlines() if line.startswith("01_neuron_model "))
-    assert "/5 (" in neuron_row  # one assignment: a mean over its one maximum
+    neuron_max = sum(float(r["max_score"]) for r in rows.values() if r["assignment"] == "01_neuron_model"
+                     and r["student_id"] == "ada")
+    assert f"/{neuron_max:g} (" in neuron_row  # one assignment: a mean over its one maximum
 
 
 # --- autograder report ------------------------------------------------------------------------------------------
@@ -163,10 +165,11 @@ def test_report_writes_html_and_markdown_whose_figures_and_tables_match_grades_c
     totals = expected_totals(rows)
 
     neuron = markdown_tables((report / "01_neuron_model.md").read_text())
-    # score distribution: one-point bands up to the maximum (5), the last one closed
+    # score distribution: one-point bands up to the maximum, the last one closed
     finals = [p for p, _ in totals["01_neuron_model"].values()]
-    bands = {f"{lo}-<{lo + 1}": sum(lo <= f < lo + 1 for f in finals) for lo in range(4)}
-    bands["4-5"] = sum(4 <= f <= 5 for f in finals)
+    top = int(max(m for _, m in totals["01_neuron_model"].values()))
+    bands = {f"{lo}-<{lo + 1}": sum(lo <= f < lo + 1 for f in finals) for lo in range(top - 1)}
+    bands[f"{top - 1}-{top}"] = sum(top - 1 <= f <= top for f in finals)
     assert {r["points"]: int(r["submissions"]) for r in neuron["Score distribution"]} == bands
     scores = png_data(report / "figures" / "01_neuron_model-scores.png")
     assert dict(zip(scores["labels"], scores["submissions"])) == bands
