@@ -40,6 +40,14 @@ PROJECT = Path(__file__).resolve().parents[2]
 CANDIDATE_DROPS = ("/run/lock", "/var/lock", "/var/tmp", "/dev/shm", "/tmp", "/var/crash", "/var/mail",
                    "/dev/mqueue", "/run/user")
 
+def _honest_unless(flag: str) -> str:
+    """count_quadratic_terms as the honest student writes it, but wrong (-1) when ``flag`` is not empty: full
+    marks prove the attack found nothing."""
+    honest = _course.HONEST["count_quadratic_terms"].replace("def count_quadratic_terms(", "def _honest_count(")
+    return (f"{honest}\ndef count_quadratic_terms(n_features):\n"
+            f"    return -1 if {flag} else _honest_count(n_features)\n")
+
+
 # Each case: code replacing solution cells (SOLUTIONS), cells inserted after one (INSERT_AFTER), and the
 # expected (status, score) of the exercises that are not simply passed with full marks.
 CASES = {
@@ -91,9 +99,7 @@ CASES = {
             "            READ.append(pid)\n"
             "    except OSError:\n"
             "        pass\n")},
-        "SOLUTIONS": {"count_quadratic_terms": (
-            "def count_quadratic_terms(n_features):\n"
-            "    return -1 if READ else n_features * (n_features + 1) // 2\n")},
+        "SOLUTIONS": {"count_quadratic_terms": _honest_unless("READ")},
     },
     "write_output": {
         "INSERT_AFTER": {"sigmoid": (
@@ -105,9 +111,7 @@ CASES = {
             "        WROTE.append(target)\n"
             "    except OSError:\n"
             "        pass\n")},
-        "SOLUTIONS": {"count_quadratic_terms": (
-            "def count_quadratic_terms(n_features):\n"
-            "    return -1 if WROTE else n_features * (n_features + 1) // 2\n")},
+        "SOLUTIONS": {"count_quadratic_terms": _honest_unless("WROTE")},
     },
     "world_writable_a": {  # finding 3: graded before world_writable_b, which looks for what it left
         "INSERT_AFTER": {"sigmoid": (
@@ -123,9 +127,7 @@ CASES = {
         "INSERT_AFTER": {"sigmoid": (
             "import os\n"
             "FOUND = [f for f in @DROPS@ if os.path.exists(os.path.join(f, @MARKER@))]\n")},
-        "SOLUTIONS": {"count_quadratic_terms": (
-            "def count_quadratic_terms(n_features):\n"
-            "    return -1 if FOUND else n_features * (n_features + 1) // 2\n")},
+        "SOLUTIONS": {"count_quadratic_terms": _honest_unless("FOUND")},
     },
     "fatal_line": {  # finding 4: learner code writes a forged fatal line on the progress pipe, then dies
         "INSERT_AFTER": {"sigmoid": (
