@@ -169,11 +169,12 @@ def _timestamp(submission_dir: Path | None):
 
 @contextlib.contextmanager
 def _alembic_on_path():
-    """nbgrader creates a gradebook by running the ``alembic`` command of its environment; make it findable
-    when this interpreter's environment is not activated (e.g. ``.venv/bin/autograder grade``)."""
+    """nbgrader creates a gradebook by running the ``alembic`` command of its environment; put this interpreter's
+    own first on PATH (its environment may not be activated, e.g. ``.venv/bin/autograder grade``, and another
+    environment's ``alembic`` on PATH may belong to an interpreter this user cannot run)."""
     here = os.path.dirname(sys.executable)
     old = os.environ.get("PATH", "")
-    if shutil.which("alembic") is None and os.path.exists(os.path.join(here, "alembic")):
+    if os.access(os.path.join(here, "alembic"), os.X_OK):
         os.environ["PATH"] = here + os.pathsep + old
     try:
         yield

@@ -4,7 +4,9 @@ class tree looking for the instructor's source notebook, classmates' notebooks, 
 with RELATIVE --source and --hide paths, which must be resolved."""
 
 SOLUTIONS = {
-    'count_quadratic_terms': 'def count_quadratic_terms(n_features):\n    return -1 if FOUND else n_features * (n_features + 1) // 2\n',
+    'count_quadratic_terms': ('def count_quadratic_terms(n_features):\n    if n_features < 0:\n'
+                              '        raise ValueError(n_features)\n'
+                              '    return -1 if FOUND else n_features * (n_features + 1) // 2\n'),
 }
 INSERT_AFTER = {
     'sigmoid': ("import os\nFOUND = []\n"
