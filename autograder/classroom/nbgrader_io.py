@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import io
+import json
 import logging
 import os
 import re
@@ -615,12 +616,29 @@ def write_autograded(
     submitted = {rel[:-6]: content for rel, content in files.items() if rel.endswith(".ipynb") and "/" not in rel}
     for name in sorted(set(graded) | set(submitted)):
         rows = graded[name].rows if name in graded else ()
-        content = submitted.get(name)
-        text = io.StringIO(content.decode("utf-8", "replace")) if content is not None else None
+        text = _without_outputs(submitted[name]) if name in submitted else None
         notebook = annotated_notebook(text, sources.get(name), rows)
         if notebook is not None:
             atomic_write_text(target / f"{name}.ipynb", nbformat.writes(notebook))
     return target
+
+
+def _without_outputs(content: bytes) -> io.StringIO | None:
+    """The submitted notebook's JSON without its outputs (the annotated copy clears them anyway), read within the
+    sandbox's bounds (``sandbox.notebook.read_submission``: size, JSON values, cells, text), so that a hostile
+    file costs the grading process no more here than when it was graded; None when it is outside them or
+    unreadable (it was graded so: the released source is annotated instead)."""
+    from autograder.sandbox.notebook import UnreadableNotebook, load_json, read_submission
+
+    try:
+        read_submission(content)
+        data = load_json(content.decode("utf-8"))
+    except (UnreadableNotebook, ValueError, RecursionError):
+        return None
+    for cell in data.get("cells") or ():
+        if isinstance(cell, dict) and "outputs" in cell:
+            cell["outputs"] = []
+    return io.StringIO(json.dumps(data))
 
 
 def _write_new_file(folder: Path, rel: str, content: bytes) -> None:
