@@ -179,7 +179,7 @@ FORWARD_ONE_SAMPLE = ExerciseSpec(
         R("method", "with explicit Python loops over the layers, the units and the inputs",
           "**no** matrix or dot product", "computed neuron by neuron with explicit loops (no matrix product)",
           by="judge:method"),
-        R("uses-sigmoid", "Use `sigmoid` on each scalar", by="values"),
+        R("uses-sigmoid", "You may apply your `sigmoid` to each scalar", advice=True),
     ),
 )
 

@@ -157,7 +157,7 @@ NEURON_OUTPUT = ExerciseSpec(
                       says="one matrix-vector product, no Python loop over samples"),
     requirements=(
         R("values", "Implement `neuron_output(X, theta, b)`", "h : ndarray of shape (m,)", by="values"),
-        R("uses-sigmoid", "and your `sigmoid`", by="values"),
+        R("uses-sigmoid", "You may reuse your `sigmoid`", advice=True),
         R("method", "Use one matrix-vector product (no Python loop over samples)", by="judge:method"),
         R("raises-shapes", "Raise a `ValueError` that names the shapes", by="raises-shapes"),
     ),
