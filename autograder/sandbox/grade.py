@@ -250,7 +250,9 @@ def judge_exercise(name: str, pts: float, handle: ExerciseHandle, cases: list[Ca
         # the released stub, left as it was: an unanswered exercise (0 points whatever the status)
         return row("missing", verdict.message, 0.0, verdict.hint)
     # an exception a case asked for (a documented ValueError) is a right answer, not an error
-    types = {o["error"]["type"] for o, r in judged if o["error"] is not None and not r.passed}
+    # (also when only its message falls short, e.g. it does not name the shapes: that is a failed case)
+    types = {o["error"]["type"] for c, (o, r) in zip(cases, judged)
+             if o["error"] is not None and not r.passed and not _asked_for(c, o["error"])}
     status = ("memory" if "MemoryError" in types else "error") if types else "failed"
     return row(status, verdict.message, 0.0, verdict.hint)
 
@@ -288,6 +290,12 @@ def method_problems(source: str | None, name: str, rule) -> list[Finding]:
     except (RecursionError, MemoryError):
         return [Finding("unreadable", 0, f"the cell defining `{name}` is nested too deeply for the grader to check "
                                          "how it computes")]
+
+
+def _asked_for(case: Case, error: dict) -> bool:
+    """The case must raise (a documented ValueError: ``raises_because``) and the learner's code raised one."""
+    mro = error.get("mro") if type(error.get("mro")) is list else []
+    return bool(case.options.get("raises_because")) and "ValueError" in [error.get("type"), *mro]
 
 
 def raised_not_implemented(observation: dict) -> bool:
