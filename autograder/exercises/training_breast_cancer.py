@@ -178,14 +178,19 @@ ACCURACY = ExerciseSpec(
     "accuracy", ASSIGNMENT, 1, accuracy_ref, accuracy_cases,
     mutants=(
         Mutant("percent", "return the accuracy as a fraction in [0, 1], not a percentage",
-               lambda a, b: 100 * accuracy_ref(a, b)),
+               lambda a, b: 100 * accuracy_ref(a, b),
+               second_hint='your accuracy for a perfect prediction is 100, not 1.0'),
         Mutant("error_rate", "the accuracy is the fraction of CORRECT predictions (y_true == y_pred)",
-               lambda a, b: 1 - accuracy_ref(a, b)),
+               lambda a, b: 1 - accuracy_ref(a, b),
+               second_hint='your accuracy for a perfect prediction is 0: you count the mistakes'),
         Mutant("count", "divide the number of correct predictions by the number of samples",
-               lambda a, b: int(np.sum(np.asarray(a) == np.asarray(b)))),
+               lambda a, b: int(np.sum(np.asarray(a) == np.asarray(b))),
+               second_hint='your result grows with the number of samples: it is a fraction of them'),
         Mutant("broadcast", "an (m, 1) column compared with an (m,) vector broadcasts to an (m, m) table: compare "
                             "two flat (m,) vectors", lambda a, b: float(np.mean(np.asarray(a).reshape(-1, 1)
-                                                                                 == np.asarray(b)))),
+                                                                                 == np.asarray(b))),
+               second_hint=('print (y_true == y_pred).shape in your function: (m,) is expected, yours is (m, m) for a'
+                            ' column against a flat vector')),
     ),
     arg_names=("y_true", "y_pred"), rtol=1e-12, atol=1e-12,
     requirements=(
