@@ -135,6 +135,7 @@ LEARNER_CELLS = (
     'from IPython.display import HTML, display\ndisplay(HTML("<script>window.pwned = 1</script>"))\n'
     '6 * 7',
     'raise ValueError("message chosen by the learner 12345")',
+    'print("this line is never recorded")\nwhile True:\n    pass',
 )
 
 
@@ -157,11 +158,12 @@ def png_size(data: str) -> tuple[int, int]:
 def test_autograded_notebook_and_nbgrader_feedback_show_the_learners_outputs(tmp_path):
     """`autograder grade` (the course's gradebook) then `nbgrader generate_feedback`: the learner's prints and
     plot appear under the cells that made them, HTML and the exception's own message do not, demonstration cells
-    say they were not run, and test cells carry the grader's feedback."""
+    and the cell that hung the first attempt say they were not run, and test cells carry the grader's feedback."""
     course = make_course(tmp_path / "course", "", students=("ada",))
     target = course / "submitted" / "ada" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     nbformat.write(learner_notebook(), target)
-    autograder(course, "grade", "submitted", "--out", "graded", "--jobs", "1", "--no-progress")
+    autograder(course, "grade", "submitted", "--out", "graded", "--jobs", "1", "--step-timeout", "5",
+               "--no-progress")
 
     graded = nbformat.read(course / "autograded" / "ada" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     nbformat.validate(graded)
@@ -180,6 +182,9 @@ def test_autograded_notebook_and_nbgrader_feedback_show_the_learners_outputs(tmp
     assert [o.output_type for o in error] == ["error"] and error[0].ename == "ValueError"
     assert "12345" not in str(error) and "chosen by the learner" not in str(error)
 
+    assert [o.text for o in by_text[LEARNER_CELLS[2]].outputs] == [
+        "[not run by the grader: it stopped an earlier run of this notebook (see the feedback), so the rest ran "
+        "without it]\n"]  # the outputs are those of the attempt that finished
     cells = {c.metadata.get("nbgrader", {}).get("grade_id") or c.source[:30]: c for c in graded.cells}
     assert cells["setup"].outputs == []  # ran, printed nothing
     for demo in ("demo_load_data", "demo_scatter", "demo_sigmoid_plot"):
