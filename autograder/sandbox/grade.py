@@ -129,9 +129,9 @@ def _grade_notebook(sub: NotebookSubmission, config: SandboxConfig, provider: Pr
     source = get_source(config, sub.assignment, sub.notebook)
     points = exercise_points(handles, source)
 
-    def result(rows, cells=(), notes=(), iso=()):
+    def result(rows, cells=(), notes=(), iso=(), outputs=None):
         return NotebookGrade(sub.notebook, tuple(rows), tuple(cells), tuple(notes), tuple(iso),
-                             round(time.monotonic() - started, 3))
+                             round(time.monotonic() - started, 3), outputs or {})
 
     def all_rows(status: str, message: str):
         return [ExerciseRow(name, 0.0, pts, status, message) for name, pts in points.items()]
@@ -201,7 +201,7 @@ def _grade_notebook(sub: NotebookSubmission, config: SandboxConfig, provider: Pr
     notes = list(plan.notes)  # (skipped demonstration cells are not mentioned: every submission has them)
     if response is not None and response["output_dropped"]:
         notes.append(f"the notebook printed a lot: {response['output_dropped']} characters of output were dropped")
-    return result(rows, cell_reports, notes, attempts.notes)
+    return result(rows, cell_reports, notes, attempts.notes, response["outputs"] if response is not None else None)
 
 
 def judge_exercise(name: str, pts: float, handle: ExerciseHandle, cases: list[Case], observations,

@@ -19,6 +19,9 @@ import nbformat
 from student_version import submission
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parent))
+import ordinary_user  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "01_neuron_model"
 SOURCE = REPO / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
@@ -68,20 +71,30 @@ def test_student_and_assignment_filters_and_no_gradebook(tmp_path):
     assert not (course / "gradebook.db").exists() and not (course / "autograded").exists()
 
 
-def test_two_ctrl_c_leave_no_temporary_copy_of_student_work(tmp_path):
-    course = make_class(tmp_path, [f"s{i}" for i in range(6)], extra="import time\ntime.sleep(6)")
+@pytest.mark.parametrize("mode", ordinary_user.MODES)
+def test_two_ctrl_c_leave_no_temporary_copy_of_student_work(mode):
+    """As root and as an ordinary user (the grader's two modes: its own temporary folders differ)."""
+    if reason := ordinary_user.skip_reason(mode):
+        pytest.skip(reason)
+    root = ordinary_user.class_root("ctrl-c-class-")
     temp = Path(tempfile.mkdtemp(prefix="ctrl-c-"))  # short: multiprocessing puts a socket path in it
     try:
-        interrupt_twice(course, temp)
+        course = make_class(root, [f"s{i}" for i in range(6)], extra="import time\ntime.sleep(6)")
+        shutil.copytree(REPO / "notebooks" / ASSIGNMENT, course / "source" / ASSIGNMENT)
+        ordinary_user.hand_over(mode, root)
+        ordinary_user.hand_over(mode, temp)
+        interrupt_twice(course, temp, mode)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
 
 
-def interrupt_twice(course: Path, temp: Path) -> None:
-    env = {**os.environ, "TMPDIR": str(temp)}
-    process = subprocess.Popen([*AUTOGRADER, "grade", "submitted", "--out", "graded", "--jobs", "2",
-                                "--source", str(REPO / "notebooks"), "--no-progress"], cwd=course, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+def interrupt_twice(course: Path, temp: Path, mode: str) -> None:
+    env = {**ordinary_user.grader_env(mode, course / "home"), "TMPDIR": str(temp)}
+    argv = ordinary_user.grader_command(mode) + ["grade", "submitted", "--out", "graded", "--jobs", "2",
+                                                 "--source", "source", "--no-progress"]
+    process = subprocess.Popen(argv, cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and len(list(temp.iterdir())) < 2:  # grading under way
         time.sleep(0.1)

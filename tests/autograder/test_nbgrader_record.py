@@ -184,3 +184,29 @@ def test_results_json_shows_the_gradebook_score_of_record_with_each_part_labelle
     feedback = (course / "graded" / "feedback" / "bob" / "feedback.md").read_text()
     assert f": {data['score']:g} / " in feedback and "sigmoid: 0.5 given by a grader" in feedback
     assert "33.0 h after the due date; late penalty 3" in feedback
+
+
+def test_a_tampered_exercise_is_flagged_for_manual_grading_in_the_gradebook(tmp_path):
+    """A learner who edits a test cell gets the grader's own verdict as the automatic score, and formgrader's
+    "needs manual grade" flag on that cell (read back with nbgrader's API), so the instructor decides."""
+    from nbgrader.api import Gradebook
+
+    course = make_course(tmp_path / "course", "", students=("ada", "cy"))
+    target = course / "submitted" / "ada" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    notebook = nbformat.read(target, as_version=4)
+    test_cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_sigmoid")
+    test_cell.source = "pass  # the checks are gone"
+    nbformat.write(notebook, target)
+    autograder(course, "grade", "submitted", "--out", "graded", "--gradebook", str(tmp_path / "gb.db"),
+               "--no-progress")
+
+    with Gradebook(f"sqlite:///{tmp_path / 'gb.db'}", "nn-from-scratch") as gradebook:
+        flags = {(g.student.id, g.name): g.needs_manual_grade
+                 for s in gradebook.assignment_submissions(ASSIGNMENT) for nb in s.notebooks for g in nb.grades}
+        tampered = gradebook.find_grade("test_sigmoid", ASSIGNMENT, ASSIGNMENT, "ada")
+        assert tampered.auto_score == tampered.max_score  # the grader's own checks passed the right function
+        assert gradebook.find_submission(ASSIGNMENT, "ada").needs_manual_grade
+        assert not gradebook.find_submission(ASSIGNMENT, "cy").needs_manual_grade
+    assert {key for key, flagged in flags.items() if flagged} == {("ada", "test_sigmoid")}
+    rows = {(r["student_id"], r["exercise"]): r["status"] for r in grades_csv(course)}
+    assert rows[("ada", "sigmoid")] == "tampered" and rows[("cy", "sigmoid")] == "failed"
