@@ -47,7 +47,7 @@ def make_class(root: Path, students, extra: str = "") -> Path:
 def test_grade_help_names_the_files_it_writes():
     done = subprocess.run([*AUTOGRADER, "grade", "--help"], capture_output=True, text=True, timeout=120, check=True)
     text = " ".join(done.stdout.split())
-    assert "OUT_DIR/submissions/" in text and "OUT_DIR/results/" not in text
+    assert "OUT_DIR/submissions/" in text and "OUT_DIR/results/" not in text and "OUT_DIR/autograded/" in text
     for option in ("--student", "--assignment", "--no-gradebook"):
         assert option in text
 
