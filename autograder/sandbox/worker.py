@@ -76,7 +76,7 @@ class CellCapture:
     process checks everything again (``sandbox.outputs``); this only keeps a chatty notebook cheap.
     """
 
-    def __init__(self, text_cap: int, image_cap: int = 4 << 20, max_outputs: int = 40):
+    def __init__(self, text_cap: int, image_cap: int = 2 << 20, max_outputs: int = 40):
         self.cells: dict[str, list[dict]] = {}
         self.current: list[dict] | None = None
         self.text_left = text_cap

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -17,6 +16,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from student_version import submission
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -25,22 +25,12 @@ import ordinary_user  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "01_neuron_model"
 SOURCE = REPO / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.DOTALL | re.MULTILINE)
 AUTOGRADER = [sys.executable, "-m", "autograder.cli"]
 
 
 
 def answered(extra: str = "") -> nbformat.NotebookNode:
-    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
-
-    source = nbformat.read(SOURCE, as_version=4)
-    answers = {c.metadata.get("nbgrader", {}).get("grade_id"): SOLUTION.sub(r"\1", c.source) for c in source.cells}
-    released, _ = ClearSolutions().preprocess(source, {"language": "python"})
-    released, _ = ClearHiddenTests().preprocess(released, {})
-    for cell in released.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and cell.cell_type == "code":
-            cell.source = answers[meta["grade_id"]]
+    released = submission()
     if extra:
         released.cells.insert(0, nbformat.v4.new_code_cell(extra))
     return released
@@ -57,7 +47,7 @@ def make_class(root: Path, students, extra: str = "") -> Path:
 def test_grade_help_names_the_files_it_writes():
     done = subprocess.run([*AUTOGRADER, "grade", "--help"], capture_output=True, text=True, timeout=120, check=True)
     text = " ".join(done.stdout.split())
-    assert "OUT_DIR/submissions/" in text and "OUT_DIR/results/" not in text
+    assert "OUT_DIR/submissions/" in text and "OUT_DIR/results/" not in text and "OUT_DIR/autograded/" in text
     for option in ("--student", "--assignment", "--no-gradebook"):
         assert option in text
 

@@ -140,7 +140,7 @@ LEARNER_CELLS = (
 
 
 def learner_notebook() -> nbformat.NotebookNode:
-    from test_nbgrader_record import submission
+    from student_version import submission
 
     notebook = submission({})
     at = next(i for i, c in enumerate(notebook.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")

@@ -9,7 +9,6 @@ The oracle for late penalties is nbgrader itself: ``nbgrader autograde`` on a co
 from __future__ import annotations
 
 import csv
-import re
 import shutil
 import subprocess
 import sys
@@ -17,12 +16,12 @@ import textwrap
 from pathlib import Path
 
 import nbformat
+from student_version import submission
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "01_neuron_model"
 SOURCE = REPO / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.DOTALL | re.MULTILINE)
 WRONG_SIGMOID = "import numpy as np\n\ndef sigmoid(z):\n    return 1.0 / (1.0 + np.exp(z))\n"
 DUE = "2026-01-14 08:00:00 UTC"
 #: student: (wrong solutions, timestamp); bob is 33 h late like the issue's example, cy 2.5 h late
@@ -50,21 +49,6 @@ def alembic_on_path(monkeypatch):
     import os
 
     monkeypatch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-
-
-def submission(wrong: dict[str, str]) -> nbformat.NotebookNode:
-    """The student version (nbgrader's own preprocessors), answered with the solutions except ``wrong``."""
-    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
-
-    source = nbformat.read(SOURCE, as_version=4)
-    answers = {c.metadata.get("nbgrader", {}).get("grade_id"): SOLUTION.sub(r"\1", c.source) for c in source.cells}
-    released, _ = ClearSolutions().preprocess(source, {"language": "python"})
-    released, _ = ClearHiddenTests().preprocess(released, {})
-    for cell in released.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and cell.cell_type == "code":
-            cell.source = wrong.get(meta["grade_id"]) or answers[meta["grade_id"]]
-    return released
 
 
 def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
