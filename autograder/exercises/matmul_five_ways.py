@@ -21,9 +21,11 @@ def matmul_cases(rng):
     cases.append(Case("integer-valued floats", (A(rng.integers(-5, 5, (2, 3))), A(rng.normal(0, 1, (3, 2))))))
     cases.append(Case("mismatched inner dimension (2, 3) @ (4, 2)", (A(rng.normal(0, 1, (2, 3))),
                                                                       A(rng.normal(0, 1, (4, 2)))),
-                      grades="raises-shapes", options={"raises_because": "a has 3 columns but b has 4 rows"}))
+                      grades="raises-shapes", options={"raises_because": "a has 3 columns but b has 4 rows",
+                                                        "names_one_of": [[2, 3], [4, 2]]}))
     cases.append(Case("a 1-D input (3,) @ (3, 2)", (A(rng.normal(0, 1, 3)), A(rng.normal(0, 1, (3, 2)))),
-                      grades="raises-shapes", options={"raises_because": "both inputs must be 2-D"}))
+                      grades="raises-shapes", options={"raises_because": "both inputs must be 2-D",
+                                                        "names_one_of": [[3]]}))
     return cases
 
 
@@ -53,23 +55,34 @@ def _mm_row_col_swapped(a, b):
 def _mutants():
     return (
         Mutant("transposed", "c[i, j] = sum over k of a[i, k] * b[k, j]: your result is the transpose "
-                             "(mind which index is the row)", _mm_transposed),
+                             "(mind which index is the row)", _mm_transposed,
+               second_hint=('for a (2, 3) @ (3, 4) product the result is (2, 4): check the shape of the array you '
+                            'create and which index of c each loop writes')),
         Mutant("no_check", "your function returns something for inputs that cannot be multiplied: check the "
-                           "shapes first, as the docstring's last line asks", _mm_no_check),
+                           "shapes first, as the docstring's last line asks", _mm_no_check,
+               second_hint=('call your function on a (2, 3) and a (4, 2) array: it must raise ValueError before any '
+                            'loop; the locked cell above does that check for you')),
         Mutant("int", "start from a float array (np.zeros((n, p))): an int accumulator truncates the values",
-               _mm_int),
-        Mutant("rows_of_b", "pair row i of a with COLUMN j of b (b[:, j]), not row j", _mm_row_col_swapped),
+               _mm_int,
+               second_hint=('print the dtype of your result: float64 is expected; check how you create the array you '
+                            'fill')),
+        Mutant("rows_of_b", "pair row i of a with COLUMN j of b (b[:, j]), not row j", _mm_row_col_swapped,
+               second_hint=('with a square b your result differs from a @ b: c[i, j] pairs row i of a with the '
+                            'entries of b that run down column j')),
     )
 
 
 _PRODUCTS = ("@", "np.dot", "np.matmul", "np.einsum")
-_RAISES = R("raises-shapes", "Raises ValueError on non-2-D inputs or mismatched inner dimensions", by="raises-shapes")
+_RAISES = R("raises-shapes", "Raises ValueError naming the shapes on non-2-D inputs or mismatched inner dimensions",
+            by="raises-shapes")
 
 METHODS = {
     "matmul_loops": (
         MethodRule(forbid=_PRODUCTS + ("sum of a product",), min_loops=3,
                    says="three explicit loops, no @, np.dot, sum over vectors or einsum"),
         (R("values", "Create the result with `np.zeros((n, p))`", by="values"),
+         R("shape-check", "with a `ValueError` that names the shapes", "call it on the first line of every function",
+           by="raises-shapes"),
          R("method", "fill it with three explicit loops (no", "with three explicit Python loops", by="judge:method"))),
     "matmul_elementwise": (
         MethodRule(forbid=_PRODUCTS, require=("sum of a product",), min_loops=1, max_loops=2,

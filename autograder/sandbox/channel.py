@@ -19,7 +19,9 @@ from numpy.lib import format as npformat
 
 from autograder import learner_text
 from autograder.encode import ChannelError, from_channel, parse_channel_json
+from autograder.verdict import number_groups
 
+from .outputs import clean_cell_outputs, exception_output
 from .runner import read_capped_regular
 
 MAX_ARRAYS = 10_000
@@ -116,8 +118,12 @@ def _validate(tree) -> dict:
             raise ChannelError(f"malformed observations for {name[:40]!r}")
         clean_ex[name] = [validate_observation(o) for o in obs_list]
     dropped = tree.get("output_dropped", 0)
+    outputs = clean_cell_outputs(tree.get("outputs"))
+    for cell in clean_cells:  # a cell's exception is shown from its sanitised record, never the worker's text
+        if cell["error"] and cell["key"].startswith("c"):
+            outputs.setdefault(cell["key"], []).append(exception_output(cell["error"]))
     return {"cells": clean_cells, "exercises": clean_ex,
-            "output_dropped": dropped if type(dropped) is int and dropped >= 0 else 0}
+            "output_dropped": dropped if type(dropped) is int and dropped >= 0 else 0, "outputs": outputs}
 
 
 def validate_observation(obs) -> dict:
@@ -148,8 +154,11 @@ def _exception_node(node: dict) -> dict:
     mro = node.get("mro", [])
     mro = [m for m in mro[:12] if type(m) is str and m in learner_text.SAFE_EXCEPTIONS] if type(mro) is list else []
     shown, phrase = learner_text.exception(node.get("type"), node.get("message"), mro)
+    # the whole numbers of the message, grouped, are kept for one judge only: whether a ValueError names the
+    # refused shapes (autograder.verdict.shape_named); they are compared with the case's own shapes, never shown
     return {"t": "exception", "type": shown.split(" ")[0] if shown in learner_text.SAFE_EXCEPTIONS or
-            shown.endswith("(a subclass)") else "Exception", "mro": mro, "message": phrase}
+            shown.endswith("(a subclass)") else "Exception", "mro": mro, "message": phrase,
+            "number_groups": number_groups(node.get("message"))}
 
 
 def _learner_names_hidden(tree, depth: int):

@@ -38,8 +38,9 @@ from pathlib import Path
 import numpy as np
 
 from autograder.api import exercise_source
-from autograder.methods import apply_findings, method_findings
-from autograder.results import Case, Result, combine
+from autograder.methods import Finding, apply_findings, method_findings
+from autograder.results import Case, Check, Result
+from autograder.verdict import judge_cases, stops_grading
 
 from .config import SandboxConfig
 from .judging import ExerciseHandle, Provider, case_seed, misconception_id, registry_provider
@@ -47,7 +48,12 @@ from .notebook import SourceNotebook, UnreadableNotebook, load_source, plan_cell
 from .records import CellReport, ExerciseRow, NotebookGrade, NotebookSubmission
 from .workdir import run_attempts
 
-__all__ = ["default_source_dir", "exercise_points", "grade_notebook", "source_notebooks"]
+__all__ = ["MAX_METHOD_SOURCE", "default_source_dir", "exercise_points", "grade_notebook", "method_problems",
+           "source_notebooks"]
+
+#: The largest cell whose method requirement the grader analyses, in characters (the course's largest solution
+#: cell has under 5000; the analysis of this much code takes about 0.15 s).
+MAX_METHOD_SOURCE = 16 * 2**10
 
 
 # --------------------------------------------------------------------------------------------------
@@ -128,9 +134,9 @@ def _grade_notebook(sub: NotebookSubmission, config: SandboxConfig, provider: Pr
     source = get_source(config, sub.assignment, sub.notebook)
     points = exercise_points(handles, source)
 
-    def result(rows, cells=(), notes=(), iso=()):
+    def result(rows, cells=(), notes=(), iso=(), outputs=None):
         return NotebookGrade(sub.notebook, tuple(rows), tuple(cells), tuple(notes), tuple(iso),
-                             round(time.monotonic() - started, 3))
+                             round(time.monotonic() - started, 3), outputs or {})
 
     def all_rows(status: str, message: str):
         return [ExerciseRow(name, 0.0, pts, status, message) for name, pts in points.items()]
@@ -200,12 +206,19 @@ def _grade_notebook(sub: NotebookSubmission, config: SandboxConfig, provider: Pr
     notes = list(plan.notes)  # (skipped demonstration cells are not mentioned: every submission has them)
     if response is not None and response["output_dropped"]:
         notes.append(f"the notebook printed a lot: {response['output_dropped']} characters of output were dropped")
-    return result(rows, cell_reports, notes, attempts.notes)
+    return result(rows, cell_reports, notes, attempts.notes, response["outputs"] if response is not None else None)
 
 
 def judge_exercise(name: str, pts: float, handle: ExerciseHandle, cases: list[Case], observations,
                    cell_status: str | None) -> ExerciseRow:
-    """The row of one exercise from the worker's observations (one per hidden case), judged by the engine."""
+    """The row of one exercise from the worker's observations (one per hidden case), judged by the engine.
+
+    The cases go through THE loop every grader uses (``verdict.judge_cases``): it stops at the first case whose
+    object is not defined or raises NotImplementedError. The row's status is decided here, from fields, never
+    from a message: ``missing`` for a function that is not defined (or ``timeout``/``memory``/``error`` when the
+    cell that should define it failed that way) or still raises NotImplementedError, else ``passed``, ``error``
+    (an exception no case asked for; ``memory`` for a MemoryError) or ``failed``.
+    """
     def row(status, message, score=0.0, hint=""):
         return ExerciseRow(name, score, pts, status, message, hint, misconception_id(handle, hint))
 
@@ -213,26 +226,33 @@ def judge_exercise(name: str, pts: float, handle: ExerciseHandle, cases: list[Ca
         return row("error", f"`{name}` was not checked (the worker returned no answer for it)")
     if len(observations) != len(cases):
         return row("error", f"`{name}`: the worker returned {len(observations)} answers for {len(cases)} cases")
-    if all(o["output"].get("t") == "missing" for o in observations):
+    judged: list[tuple[dict, Result]] = []
+
+    def judge_one(case: Case, observation: dict) -> Result:
+        try:
+            result = handle.judge(case, observation)
+        except Exception as exc:  # noqa: BLE001 - a judge crash on hostile data costs this exercise only
+            result = Result(name, False, 0.0, pts, f"the answer could not be judged ({type(exc).__name__})")
+        judged.append((observation, result))
+        return result
+
+    verdict = judge_cases(Check(name, "", pts), zip(cases, observations), judge_one)
+    last = judged[-1][0] if judged else {}
+    if stops_grading(last) and last["output"].get("t") == "missing":
         if cell_status in ("timeout", "memory", "error"):
             why = {"timeout": "ran over the time limit", "memory": "ran out of memory",
                    "error": "raised an exception"}[cell_status]
             return row(cell_status, f"`{name}` is not defined: the cell that should define it {why}")
         return row("missing", f"`{name}` is not defined in the notebook (was it renamed or deleted?)")
-    results: list[Result] = []
-    for case, obs in zip(cases, observations):
-        try:
-            results.append(handle.judge(case, obs))
-        except Exception as exc:  # noqa: BLE001 - a judge crash on hostile data costs this exercise only
-            results.append(Result(name, False, 0.0, pts, f"the answer could not be judged ({type(exc).__name__})"))
-    verdict = combine(name, pts, results)
     if verdict.passed:
         return row("passed", verdict.message, float(pts), "")
-    if any(raised_not_implemented(o) for o in observations):
+    if any(raised_not_implemented(o) for o, _ in judged):
         # the released stub, left as it was: an unanswered exercise (0 points whatever the status)
         return row("missing", verdict.message, 0.0, verdict.hint)
     # an exception a case asked for (a documented ValueError) is a right answer, not an error
-    types = {o["error"]["type"] for o, r in zip(observations, results) if o["error"] is not None and not r.passed}
+    # (also when only its message falls short, e.g. it does not name the shapes: that is a failed case)
+    types = {o["error"]["type"] for c, (o, r) in zip(cases, judged)
+             if o["error"] is not None and not r.passed and not _asked_for(c, o["error"])}
     status = ("memory" if "MemoryError" in types else "error") if types else "failed"
     return row(status, verdict.message, 0.0, verdict.hint)
 
@@ -244,8 +264,7 @@ def judge_method(row: ExerciseRow, handle: ExerciseHandle, nb) -> ExerciseRow:
     rule = getattr(getattr(handle, "spec", None), "method", None)
     if rule is None or row.status not in ("passed", "failed"):
         return row
-    source = exercise_source(nb, row.exercise)
-    findings = method_findings(source, row.exercise, rule) if source else []
+    findings = method_problems(exercise_source(nb, row.exercise), row.exercise, rule)
     if not findings:
         return row
     verdict = apply_findings(Result(row.exercise, row.passed, row.score, row.max_score, row.message, row.hint),
@@ -254,6 +273,29 @@ def judge_method(row: ExerciseRow, handle: ExerciseHandle, nb) -> ExerciseRow:
     return dataclasses.replace(row, status="failed", score=float(verdict.score), message=message,
                                hint=verdict.hint, misconception=row.misconception if verdict.hint == row.hint
                                else "")
+
+
+def method_problems(source: str | None, name: str, rule) -> list[Finding]:
+    """``methods.method_findings`` on the learner's cell, within bounds: the analysis walks the syntax tree in
+    Python (about 10 s per MiB of code), so a cell over ``MAX_METHOD_SOURCE`` characters, or one the parser
+    cannot hold, is not analysed and counts as a finding (its method could not be checked)."""
+    if not source:
+        return []
+    if len(source) > MAX_METHOD_SOURCE:
+        return [Finding("size", 0, f"the cell defining `{name}` holds {len(source) // 1024} KiB of code, more than "
+                                   f"the {MAX_METHOD_SOURCE // 1024} KiB the grader reads to check how it computes, "
+                                   "so its method could not be checked")]
+    try:
+        return method_findings(source, name, rule)
+    except (RecursionError, MemoryError):
+        return [Finding("unreadable", 0, f"the cell defining `{name}` is nested too deeply for the grader to check "
+                                         "how it computes")]
+
+
+def _asked_for(case: Case, error: dict) -> bool:
+    """The case must raise (a documented ValueError: ``raises_because``) and the learner's code raised one."""
+    mro = error.get("mro") if type(error.get("mro")) is list else []
+    return bool(case.options.get("raises_because")) and "ValueError" in [error.get("type"), *mro]
 
 
 def raised_not_implemented(observation: dict) -> bool:
