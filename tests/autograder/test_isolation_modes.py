@@ -26,6 +26,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.sandbox import isolation
 from autograder.sandbox.notebook import released_version
 
 HERE = Path(__file__).parent
@@ -281,6 +282,9 @@ def test_summary_names_the_process_bound_in_force(graded):
     out = graded["proc"].stdout
     bounds = [line for line in out.splitlines() if line.startswith("isolation: processes bounded by")]
     assert len(bounds) == 1 and "RLIMIT_NPROC" in bounds[0] and "PID namespace" in bounds[0], out
+    if isolation.find_delegated_cgroup().path is None:  # cgroup v1 here: no grader, root or not, has one
+        assert bounds[0].startswith("isolation: processes bounded by RLIMIT_NPROC + PID namespace ("), bounds
+        assert "; no cgroup v2 pids/memory: " in bounds[0], bounds
     assert "weaker isolation" not in out and "not available" not in out, out
 
 
