@@ -53,7 +53,11 @@ def test_clean_removes_controls_bidi_and_zero_width_and_bounds_length():
 
 
 def test_label_keeps_only_a_name():
-    assert learner_text.label("sigmoid\n### 5 / 5 <img src=x onerror=alert(1)>") == "sigmoid55imgsrcxonerroralert1"
+    assert learner_text.label("sigmoid\n### 5 / 5 <img src=x>") == "sigmoid?????5???5??img?src?x?"
+    assert learner_text.label("test_sigmoid-2.v1") == "test_sigmoid-2.v1"  # a real grade_id as it is
+    assert learner_text.label("a\x1b[2J\x07\u202eb\u200b") == "a??2J??b?"
+    assert learner_text.label("x" * 50, 40) == "x" * 40 + "..."
+    assert learner_text.label(None) == learner_text.label(["sigmoid"]) == ""
 
 
 def test_an_observation_from_the_worker_loses_every_learner_chosen_word():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import socket
 import sys
 from pathlib import Path
@@ -181,14 +182,28 @@ def test_feedback_per_student_reveals_nothing_hidden_and_escapes_learner_text(gr
     assert "\n| count_quadratic_terms | 1 / 1 | passed |" not in md  # fenced as an indented block
 
 
-def test_markdown_in_a_cell_grade_id_cannot_forge_the_feedback(graded):
-    """Issue 10 finding 6: a learner-chosen grade_id is shown as a bounded, inert label."""
-    md = (graded["out"] / "feedback" / "markdown_grade_id" / "feedback.md").read_text()
-    assert "Cells that did not run cleanly" in md  # the label is shown...
+@pytest.mark.parametrize(("case", "shown"), [
+    ("markdown_grade_id", re.compile(r"`cell \d+ \((x\?[A-Za-z0-9_.?-]{0,38})\.\.\.\)`")),
+    ("markup_cell_type", re.compile(r"was turned into a (\?{4}count_quadratic_\.\.\.) cell")),
+    ("renamed_notebook_markup", re.compile(r"found (01_neuron_model\?\?2J[A-Za-z0-9_.?-]{0,41}\.\.\.) instead")),
+])
+def test_learner_labels_are_inert_and_bounded(graded, case, shown):
+    """Issue 10 finding 6 and every other label the learner chooses (a cell's grade_id, its cell type, a file
+    name): each output shows it through ``learner_text.label``: no Markdown, HTML or control byte survives (no
+    forged heading, score, image, link or comment), and it is bounded."""
+    md = (graded["out"] / "feedback" / case / "feedback.md").read_text()
+    html = (graded["out"] / "feedback" / case / "feedback.html").read_text()
+    messages = " ".join(row["message"] for row in graded["rows"][case].values())
+    stored = (graded["out"] / "submissions" / case / f"{_course.ASSIGNMENT}.json").read_text()
+    found = shown.search(md)
+    assert found and len(found.group(1)) <= 63, md  # the label is shown, bounded...
+    assert case == "markdown_grade_id" or shown.search(messages), messages
     headings = [line for line in md.splitlines() if line.startswith("#")]
-    assert not any("pwned" in line or "sigmoid: 5" in line for line in headings), headings  # ...forges nothing
-    for injected in ("<img", "onerror", "](http", "<!--"):
-        assert injected not in md, injected
+    assert not any("pwned" in line or ": 5" in line or ": 1 / 1" in line or "5 of 5" in line
+                   for line in headings), headings  # ...and forges nothing
+    for text in (md, html, messages, stored):
+        for injected in ("<img", "](http", "<!--", "\x1b", "\x07", "\u202e", "\\u001b", "\\u0007"):
+            assert injected not in text, (injected, text[:3000])
 
 
 def test_feedback_explains_failures_with_the_misconception_hint(graded):
