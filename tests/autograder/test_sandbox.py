@@ -219,7 +219,7 @@ def test_hidden_inputs_do_not_reach_the_feedback(graded):
     from autograder.registry import EXERCISES
     from autograder.sandbox.judging import case_seed
 
-    for case in ("monkeypatch_numpy", "always_equal", "mutating_inputs", "exfiltrate_inputs"):
+    for case in ("monkeypatch_numpy", "always_equal", "mutating_inputs", "exfiltrate_inputs", "dict_keys_smuggle"):
         md = (graded["out"] / "feedback" / case / "feedback.md").read_text()
         for ex in ("sigmoid", "neuron_output"):
             cases = EXERCISES[ex].hidden_cases(np.random.default_rng(case_seed(case, _course.ASSIGNMENT, ex)))
@@ -229,6 +229,18 @@ def test_hidden_inputs_do_not_reach_the_feedback(graded):
                     for v in values:
                         if float(v) != round(float(v)):  # random draws (integers such as 0 or 1e3 are labels)
                             assert f"{abs(v):.4g}" not in md, (case, v)
+
+
+def test_learner_chosen_names_are_not_shown_for_hidden_checks(graded):
+    """Dict keys the learner's function returned (made from the hidden input) are counted, never shown."""
+    case = "dict_keys_smuggle"
+    md = (graded["out"] / "feedback" / case / "feedback.md").read_text()
+    html = (graded["out"] / "feedback" / case / "feedback.html").read_text()
+    messages = [row["message"] for row in graded["rows"][case].values()]
+    assert any("is a dict with 1 key but" in m for m in messages), messages  # the problem is still named
+    for text in (md, html, *messages):
+        for leaked in ("SMUGGLE", "dict with keys", "\x1b", "\\x1b"):
+            assert leaked not in text, (leaked, text[:2000])
 
 
 def test_feedback_names_hidden_cases_by_number_and_has_no_routine_notes(graded):
