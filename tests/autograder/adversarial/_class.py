@@ -23,15 +23,18 @@ interpreter that user can execute). Tests take the ``grader`` fixture; adding a 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import hashlib
 import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -198,10 +201,91 @@ def grade_command(grader: Grader, *extra: str) -> list[str]:
 
 
 def run(grader: Grader, root: Path, *extra: str, timeout: float = 1200) -> subprocess.CompletedProcess:
-    done = subprocess.run(grade_command(grader, *extra), cwd=root, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    """Run ``autograder grade`` on the class; ``.survivors`` of the result: the processes the command started
+    that were still alive when it returned (None when this test process cannot track them, see ``Tracker``)."""
+    with Tracker() as tracker:
+        done = subprocess.run(grade_command(grader, *extra), cwd=root, capture_output=True, text=True,
+                              timeout=timeout, check=False, preexec_fn=tracker.join)
+        done.survivors = tracker.alive()
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
     return done
+
+
+class Tracker:
+    """A cgroup of its own for one command run (root only: a v1 ``pids`` hierarchy or the cgroup v2 one, both
+    writable by root here), so that the processes the command started are known exactly, whatever their uid,
+    session or PID namespace (none can leave a cgroup it cannot write), and no process of another grader running
+    on this machine at the same time (another test session, the same ordinary account) is counted."""
+
+    def __init__(self):
+        self.path = _tracking_base()
+        if self.path is not None:
+            self.path = os.path.join(self.path, f"autograder-test-{os.getpid()}-{time.monotonic_ns()}")
+            try:
+                os.mkdir(self.path)
+            except OSError:
+                self.path = None
+
+    def __enter__(self):
+        return self
+
+    def join(self) -> None:
+        """In the command's process before it starts (``preexec_fn``)."""
+        if self.path is not None:
+            with open(os.path.join(self.path, "cgroup.procs"), "w") as fh:
+                fh.write(str(os.getpid()))
+
+    def alive(self) -> list[str] | None:
+        """The command lines of the processes of this run still alive (zombies waiting for their reaper aside)."""
+        if self.path is None:
+            return None
+        from autograder.sandbox.isolation import _alive
+
+        pids = [int(p) for p in Path(self.path, "cgroup.procs").read_text().split()]
+        return [_command(pid) for pid in pids if _alive(pid)]
+
+    def __exit__(self, *exc) -> None:
+        if self.path is None:
+            return
+        for _ in range(250):  # (only after a failure: what survived is killed so that the folder can go)
+            pids = [int(p) for p in Path(self.path, "cgroup.procs").read_text().split()]
+            for pid in pids:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            try:
+                os.rmdir(self.path)
+                return
+            except OSError:
+                time.sleep(0.02)
+
+
+def _tracking_base() -> str | None:
+    """A cgroup folder root may create children in: the v1 ``pids`` hierarchy's root, else this process's
+    cgroup v2 folder (None when not root or neither is mounted)."""
+    if os.geteuid() != 0:
+        return None
+    v2 = None
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/mountinfo").read_text().splitlines():
+            fields = line.split()
+            fstype, options = fields[fields.index("-") + 1], fields[-1].split(",")
+            if fstype == "cgroup" and "pids" in options and fields[3] == "/":
+                return fields[4]
+            if fstype == "cgroup2" and fields[3] == "/":
+                v2 = fields[4]
+    if v2 is not None:
+        own = next((line[3:] for line in Path("/proc/self/cgroup").read_text().splitlines()
+                    if line.startswith("0::")), "/")
+        return os.path.join(v2, own.lstrip("/"))
+    return None
+
+
+def _command(pid: int) -> str:
+    try:
+        text = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:200]
+    except OSError:
+        text = "?"
+    return f"{pid}: {text}"
 
 
 def read_rows(out: Path) -> dict[str, dict[str, dict]]:
