@@ -22,12 +22,14 @@ from .learner_cli import add_check, cmd_check  # noqa: E402,F401
 def add_build_public(sub) -> None:
     p = sub.add_parser("build-public", help="regenerate autograder/public_data from course_lib")
     p.add_argument("--check", action="store_true", help="only verify that the files match course_lib")
+    p.add_argument("--out", default=None, help="write (or verify) this folder instead of autograder/public_data")
     p.set_defaults(func=cmd_build_public)
 
 
 def cmd_build_public(args) -> int:
     from . import publicgen
-    return publicgen.main(["--check"] if args.check else ["--write"])
+    where = ["--out", args.out] if args.out else []
+    return publicgen.main((["--check"] if args.check else ["--write"]) + where)
 
 
 # ----- grade (a class, learner code in the sandbox: autograder/classroom/cli.py) ----------------------------------

@@ -8,6 +8,12 @@ cases, the reference's observation per case, and each mutant's observation per c
 ``gradient_check.json`` + ``.npz`` for ``check_gradients``. Arrays go through ``encode.write_channel``
 (``allow_pickle=False`` on load). Property-judged exercises whose judge does not need the reference's output
 (init_params, split_and_scale) store no reference/mutant observations: their judges name the misconception.
+
+The files are deterministic: regenerating them on the same machine gives the same bytes (``build(out_dir)`` into
+another folder and compare; ``tests/autograder/test_engine_public.py`` does): the trees are built in a fixed order,
+``.npz`` members carry numpy's fixed zip timestamps, and a mutant that is random by design
+(``Mutant.reproducible=False``, e.g. a NeuralNet that ignores its seed) is not shipped: its draw could never match a
+learner's, and its misconception is named by the property judge instead.
 """
 
 from __future__ import annotations
@@ -46,20 +52,23 @@ def exercise_tree(spec) -> dict:
     # a property judge needs no reference observation, but a plain call (a case that must raise) does
     expected = [_PLACEHOLDER if light and c.probe != "call" else _strip(spec.expected(c)) for c in cases]
     mutants = [] if light else [
-        {"name": m.name, "hint": m.hint,
-         "observations": [_strip(obs) for _, obs in
-                          ((h, o) for h, o in _mutant_obs(spec, m, cases))]}
-        for m in spec.mutants]
+        {"name": m.name, "hint": m.hint, "observations": [_strip(obs) for obs in _mutant_obs(spec.name, m, cases)]}
+        for m in shipped_mutants(spec)]
     return {"check": spec.check.to_plain(), "cases": [c.to_plain() for c in cases], "expected": expected,
             "mutants": mutants}
 
 
-def _mutant_obs(spec, mutant, cases):
+def shipped_mutants(spec) -> list:
+    """The mutants whose observations go into the public data: every one that is reproducible (see module doc)."""
+    return [m for m in spec.mutants if m.reproducible]
+
+
+def _mutant_obs(spec_name: str, mutant, cases):
     from .exercises import resolve
     from .probes import probe
     fn = resolve(mutant.fn)
     for c in cases:
-        yield mutant.hint, probe(spec.name, fn, c)
+        yield probe(spec_name, fn, c)
 
 
 def gradient_tree() -> dict:
@@ -118,14 +127,6 @@ def _same(a, b) -> bool:
                else np.array_equal(aa[k], ab[k]) for k in aa)
 
 
-def _comparable(tree: dict, spec) -> dict:
-    """Drop the observations of mutants that are random by design (they cannot be reproduced)."""
-    random_names = {m.name for m in spec.mutants if not m.reproducible}
-    tree = dict(tree)
-    tree["mutants"] = [m if m["name"] not in random_names else {**m, "observations": []} for m in tree["mutants"]]
-    return tree
-
-
 def verify(data_dir: Path = DATA_DIR, names=None) -> list[str]:
     """Names of public data files that differ from what the live references give now (empty list = all good)."""
     from .registry import EXERCISES
@@ -134,8 +135,8 @@ def verify(data_dir: Path = DATA_DIR, names=None) -> list[str]:
     for name, spec in EXERCISES.items():
         if names and name not in names:
             continue
-        if not (data_dir / f"{name}.json").exists() or not _same(_comparable(read_channel(str(data_dir / name)), spec),
-                                                                  _comparable(exercise_tree(spec), spec)):
+        if not (data_dir / f"{name}.json").exists() or not _same(read_channel(str(data_dir / name)),
+                                                                  exercise_tree(spec)):
             stale.append(name)
     if not names:
         if not _same(read_channel(str(data_dir / GRADIENT_CHECK)), gradient_tree()):
@@ -151,12 +152,14 @@ def main(argv=None) -> int:
                                      description="Generate or verify the public check data from course_lib.")
     parser.add_argument("--write", action="store_true", help="regenerate autograder/public_data")
     parser.add_argument("--check", action="store_true", help="verify the files against course_lib")
+    parser.add_argument("--out", type=Path, default=DATA_DIR,
+                        help="folder to write (or verify); default: the shipped autograder/public_data")
     args = parser.parse_args(argv)
     if args.write:
-        paths = build()
-        print(f"wrote {len(paths)} exercises to {DATA_DIR}")
+        paths = build(args.out)
+        print(f"wrote {len(paths)} exercises to {args.out}")
     if args.check or not args.write:
-        stale = verify()
+        stale = verify(args.out)
         print("public data up to date" if not stale else f"stale: {', '.join(stale)}")
         return 1 if stale else 0
     return 0

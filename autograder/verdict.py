@@ -16,6 +16,10 @@ Interface
     that probes on demand, so nothing more runs once grading stopped.
 ``stops_grading(observation) -> bool``: the object is missing or raises NotImplementedError.
 
+A case that must raise and whose text asks the message to name the shapes (``case.options["names_one_of"]``: the
+shapes of the refused inputs) also fails when the message names none of them (``shape_named``; in a sandbox, from
+the message's ``number_groups``, since the message itself is never shown on hidden cases).
+
 Hidden cases (``case.hidden``) are judged with ``reveal=False``: messages name the case by number and kind and show
 no input, expected or learner value (see ``autograder.compare``).
 """
@@ -23,13 +27,14 @@ no input, expected or learner value (see ``autograder.compare``).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 from .compare import _as_number, compare, describe, mask_numbers, values_match
 from .properties import JUDGES
 from .results import Case, Check, Result, combine
 
-__all__ = ["judge", "judge_cases", "stops_grading"]
+__all__ = ["judge", "judge_cases", "number_groups", "shape_named", "stops_grading"]
 
 
 def stops_grading(observation: dict) -> bool:
@@ -142,6 +147,13 @@ def _judge(check: Check, case: Case, observed: dict, expected: dict,
                      "unchanged and return new values.", _purity_hint(mutants)
                      + ["work on a copy (x.copy()) or build new arrays instead of assigning into the inputs"], notes)
     if err:  # expected exception raised
+        unnamed = _unnamed_shapes(case, err)
+        if unnamed:
+            return _fail(check, case, f"{err['type']} is raised, as it should be, but its message "
+                         f"({shown(str(err['message']))!r}) does not name the shape of the refused input "
+                         f"({unnamed}); the exercise asks for a message that names the shapes.",
+                         "put the offending shapes into the message (an f-string with the arrays' .shape), so that "
+                         "whoever calls your function sees at once which argument to fix", notes)
         return Result(name, True, float(check.points), float(check.points), "passed", "", tuple(notes))
     hint = ""
     if check.judge == "value":
@@ -152,6 +164,53 @@ def _judge(check: Check, case: Case, observed: dict, expected: dict,
     if problem:
         return _fail(check, case, problem, _mutant_hint(check, observed, expected, mutants) + [hint], notes)
     return Result(name, True, float(check.points), float(check.points), "passed", "", tuple(notes))
+
+
+_INTEGER = re.compile(r"(?<!\d)(?<!\d\.)\d{1,9}(?!\d)(?!\.\d)")
+
+
+def number_groups(message, max_groups: int = 16, max_size: int = 8) -> list[list[int]]:
+    """The whole numbers of ``message`` (not parts of decimals), grouped where at most 6 other characters separate
+    them: "a (2, 3) and b (4, 2)" -> [[2, 3], [4, 2]]. Bounded, so a sandbox channel can keep them in place of a
+    learner's message it must not show (``autograder.sandbox.channel``); a shape named in the message is one
+    group's run of sizes (``shape_named``)."""
+    if type(message) is not str:
+        return []
+    groups: list[list[int]] = []
+    end = None
+    for match in _INTEGER.finditer(message[:4000]):
+        if end is not None and 1 <= match.start() - end <= 6 and len(groups[-1]) < max_size:
+            groups[-1].append(int(match.group()))
+        elif len(groups) < max_groups:
+            groups.append([int(match.group())])
+        else:
+            break
+        end = match.end()
+    return groups
+
+
+def shape_named(groups, shape) -> bool:
+    """Whether a message (or its ``number_groups``) names ``shape``: its sizes in order, separated by a few
+    non-digits ("(2, 3)", "[2, 3]", "2x3", "2 by 3"); a 1-D shape by its one size ("(3,)", "length 3")."""
+    if type(groups) is str:
+        groups = number_groups(groups)
+    sizes = [int(d) for d in shape]
+    k = len(sizes)
+    return k > 0 and any(type(g) is list and any(g[i:i + k] == sizes for i in range(len(g) - k + 1))
+                         for g in groups)
+
+
+def _unnamed_shapes(case: Case, err: dict) -> str:
+    """For a case whose text asks the ValueError to name the shapes (``options["names_one_of"]``: the shapes of
+    the refused inputs): "" when the learner's message names one of them, else those shapes as text."""
+    shapes = case.options.get("names_one_of")
+    if not shapes:
+        return ""
+    groups = err.get("number_groups")   # a sandbox keeps only these, never the message itself
+    groups = groups if type(groups) is list else number_groups(err.get("message"))
+    if any(shape_named(groups, shape) for shape in shapes):
+        return ""
+    return " or ".join(str(tuple(int(d) for d in shape)) for shape in shapes)
 
 
 def _value_problem(check: Check, case: Case, observed: dict, expected: dict) -> tuple[str | None, list]:

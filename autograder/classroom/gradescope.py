@@ -12,18 +12,19 @@ can be changed, which is how the tests run it).
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 import traceback
 from collections.abc import Iterable, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .records import SubmissionResult
 from .store import atomic_write_text
 
 __all__ = ["RESULTS_PATH", "SUBMISSION_DIR", "canonical_stem", "late_line", "match_upload", "results_json",
-           "run_autograder", "write_results_json"]
+           "run_autograder", "upload_names", "write_results_json"]
 
 SUBMISSION_DIR = Path("/autograder/submission")
 RESULTS_PATH = Path("/autograder/results/results.json")
@@ -106,11 +107,24 @@ def write_results_json(result: SubmissionResult, path: Path, **kwargs) -> Path:
     return Path(path)
 
 
+def upload_names(submission_dir: Path) -> list[str]:
+    """Relative paths of every entry under the upload, links included, read from the folders alone (no file is
+    opened, no link followed): enough to tell which assignment a refused upload was meant for."""
+    names = []
+    for folder, dirs, entries in os.walk(submission_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel = Path(folder).relative_to(submission_dir)
+        names += [(rel / e).as_posix() for e in sorted(entries + dirs) if not e.startswith(".")]
+    return names
+
+
 def _student_id(submission_dir: Path) -> str:
     """The Gradescope user (id, else email) from submission_metadata.json next to the submission folder."""
+    from .store import read_regular
+
     for candidate in (submission_dir.parent / METADATA_NAME, submission_dir / METADATA_NAME):
         try:
-            users = json.loads(candidate.read_text(encoding="utf-8")).get("users") or []
+            users = json.loads(read_regular(candidate, 2**20).decode("utf-8")).get("users") or []
         except (OSError, ValueError, AttributeError):
             continue
         for user in users:
@@ -202,35 +216,43 @@ def run_autograder(
 ) -> dict[str, Any]:
     """Grade the upload in ``submission_dir`` and write Gradescope's ``results_path``; return the JSON.
 
-    The notebook's file name picks the assignment (``01_neuron_model.ipynb`` -> 01_neuron_model) unless
-    ``assignment`` is given. Whatever goes wrong, a results.json explaining it is written (score 0), since
+    The notebook's file name picks the assignment (``01_neuron_model.ipynb`` -> 01_neuron_model, browser copies
+    such as ``01_neuron_model (1).ipynb`` included) unless ``assignment`` is given. The upload is read by the
+    same discovery as ``submitted/`` (``store.read_folder``): a symbolic link at any level, a FIFO, a device, a
+    file or folder over the size caps refuses it, and every exercise is then an ``error`` saying why; names
+    starting with a dot are never read. Whatever goes wrong, a results.json explaining it is written (score 0), since
     Gradescope shows nothing useful to the student otherwise.
     """
     from .records import SubmissionTask
     from .runner import GradingContext, default_config, grade_task
-    from .store import MAX_FILE_BYTES, read_regular
+    from .store import Refused, read_folder
 
     started = time.monotonic()
     submission_dir = Path(submission_dir)
     config = config if config is not None else default_config()
+    refused = ""
     try:
-        notebooks = sorted(p for p in submission_dir.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+        try:  # the upload is read as discovery reads submitted/ (store.py): one place decides what it is
+            files, refused = dict(read_folder(submission_dir)), ""
+        except Refused as exc:
+            files, refused = {}, f"this submission was not graded: {exc}"
+        notebooks = [PurePosixPath(rel) for rel in (files or upload_names(submission_dir))
+                     if rel.endswith(".ipynb")]
         name, chosen, notes = match_upload(notebooks, getattr(config, "source_dir", None), assignment)
-        files = tuple((f"{stem}.ipynb", read_regular(path, MAX_FILE_BYTES)) for stem, path in chosen.items())
-        for extra in sorted(submission_dir.iterdir()):
-            if extra.is_file() and extra.suffix != ".ipynb":
-                files += ((extra.name, read_regular(extra, MAX_FILE_BYTES)),)  # never through a link
+        graded = tuple((f"{stem}.ipynb", files[str(path)]) for stem, path in chosen.items() if not refused)
+        extras = tuple((rel, content) for rel, content in files.items()
+                       if "/" not in rel and not rel.endswith(".ipynb"))
         expected = tuple(sorted(p.stem for p in (Path(config.source_dir) / name).glob("*.ipynb")
                                 if not p.name.startswith(".")))
         task = SubmissionTask(student_id=student_id or _student_id(submission_dir), assignment=name,
-                              files=files, key="gradescope", expected=expected)
+                              files=graded + extras, key="gradescope", expected=expected, refused=refused)
         context = GradingContext(config, grade_notebook) if grade_notebook else GradingContext(config)
         result = grade_task(task, context)
         data = results_json(result, visibility=visibility, execution_time=time.monotonic() - started)
         if notes:
             data["output"] = "\n".join([data["output"], *notes])
     except Exception as exc:  # noqa: BLE001 - the student must see why, not an empty Gradescope page
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        detail = refused or "".join(traceback.format_exception_only(type(exc), exc)).strip()
         data = {"score": 0.0, "execution_time": round(time.monotonic() - started, 3),
                 "output": f"The autograder could not grade this submission: {detail}",
                 "visibility": visibility, "stdout_visibility": "hidden", "tests": []}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import io
 import logging
 import os
 import re
@@ -589,22 +590,43 @@ def annotated_notebook(submitted: Path | None, source: Path | None, rows: Sequen
 def write_autograded(
     result: SubmissionResult, submitted_dir: Path, autograded_dir: Path, source_dir: Path | None = None
 ) -> Path:
-    """Write ``autograded_dir/<student>/<assignment>/``: the submitted files, notebooks annotated."""
-    from .store import atomic_write_text
+    """Write ``autograded_dir/<student>/<assignment>/``: the submitted files, notebooks annotated.
 
-    folder = Path(submitted_dir) / result.student_id / result.assignment
+    The submission folder is read again as discovery reads it (``store.read_submission_files``: every entry
+    ``lstat``-ed and opened with ``O_NOFOLLOW`` relative to its opened parent, size caps), so only regular files
+    are copied: a file swapped for a symbolic link (or a FIFO) after grading is never followed, and a folder that
+    discovery now refuses contributes no file at all (its notebooks are annotated from the released source).
+    """
+    from .store import Refused, atomic_write_text, read_submission_files
+
     target = Path(autograded_dir) / result.student_id / result.assignment
+    try:
+        files = dict(read_submission_files(Path(submitted_dir), result.student_id, result.assignment))
+    except (Refused, OSError):
+        files = {}
     if target.exists():
         shutil.rmtree(target)
-    if folder.is_dir():
-        shutil.copytree(folder, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.ipynb"))
     target.mkdir(parents=True, exist_ok=True)
+    for rel, content in files.items():
+        if not rel.endswith(".ipynb"):  # notebooks are written annotated, below
+            _write_new_file(target, rel, content)
     sources = {p.stem: p for p in (Path(source_dir) / result.assignment).glob("*.ipynb")} if source_dir else {}
     graded = {nb.notebook: nb for nb in result.notebooks}
-    for name in sorted(set(graded) | {p.stem for p in folder.glob("*.ipynb")}):
-        submitted = folder / f"{name}.ipynb"
+    submitted = {rel[:-6]: content for rel, content in files.items() if rel.endswith(".ipynb") and "/" not in rel}
+    for name in sorted(set(graded) | set(submitted)):
         rows = graded[name].rows if name in graded else ()
-        notebook = annotated_notebook(submitted if submitted.is_file() else None, sources.get(name), rows)
+        content = submitted.get(name)
+        text = io.StringIO(content.decode("utf-8", "replace")) if content is not None else None
+        notebook = annotated_notebook(text, sources.get(name), rows)
         if notebook is not None:
             atomic_write_text(target / f"{name}.ipynb", nbformat.writes(notebook))
     return target
+
+
+def _write_new_file(folder: Path, rel: str, content: bytes) -> None:
+    """Create ``folder/rel`` (its sub-folders too) as a new regular file, never through an existing entry."""
+    path = folder / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)

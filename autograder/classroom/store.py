@@ -34,8 +34,8 @@ from autograder import learner_text
 
 from .records import SubmissionResult, SubmissionTask
 
-__all__ = ["Found", "ResultStore", "atomic_write_text", "discover_submissions", "fingerprint", "read_regular",
-           "read_task"]
+__all__ = ["Found", "Refused", "ResultStore", "atomic_write_text", "discover_submissions", "fingerprint",
+           "read_folder", "read_regular", "read_submission_files", "read_task"]
 
 #: Bump when the meaning of stored results changes without any hashed file changing.
 STORE_FORMAT = "2"
@@ -151,7 +151,7 @@ def read_task(submitted_dir: Path, found: Found, grader_fingerprint: str,
     files: tuple[tuple[str, bytes], ...] = ()
     if not refused:
         try:
-            files = tuple(_read_folder(Path(submitted_dir), found.student_id, found.assignment))
+            files = tuple(read_submission_files(Path(submitted_dir), found.student_id, found.assignment))
         except Refused as exc:
             refused = str(exc)
     digest = hashlib.sha256(grader_fingerprint.encode())
@@ -164,7 +164,9 @@ def read_task(submitted_dir: Path, found: Found, grader_fingerprint: str,
                           refused=f"this submission was not graded: {refused}" if refused else "")
 
 
-def _read_folder(submitted_dir: Path, student: str, assignment: str) -> list[tuple[str, bytes]]:
+def read_submission_files(submitted_dir: Path, student: str, assignment: str) -> list[tuple[str, bytes]]:
+    """(relative path, bytes) of every file of ``submitted_dir/student/assignment/`` that discovery accepts (see
+    the module docstring); ``Refused`` (its message says why) when the folder breaks a rule."""
     top = os.open(submitted_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         fds = []
@@ -174,15 +176,32 @@ def _read_folder(submitted_dir: Path, student: str, assignment: str) -> list[tup
                     fds.append(os.open(name, _OPEN_DIR, dir_fd=fds[-1] if fds else top))
                 except OSError as exc:
                     raise Refused(f"{what} cannot be opened as a plain folder ({exc.strerror})") from None
-            budget = {"bytes": MAX_SUBMISSION_BYTES, "files": MAX_FILES}
-            out: list[tuple[str, bytes]] = []
-            _read_tree(fds[-1], "", 0, budget, out)
-            return out
+            return _read_open_folder(fds[-1])
         finally:
             for fd in fds:
                 os.close(fd)
     finally:
         os.close(top)
+
+
+def read_folder(folder: Path) -> list[tuple[str, bytes]]:
+    """(relative path, bytes) of every file under ``folder`` (itself not a link), read with the rules of
+    submission folders (the module docstring): a Gradescope upload is read exactly like ``submitted/``'s."""
+    try:
+        fd = os.open(folder, _OPEN_DIR)
+    except OSError as exc:
+        raise Refused(f"the submission folder cannot be opened as a plain folder ({exc.strerror})") from None
+    try:
+        return _read_open_folder(fd)
+    finally:
+        os.close(fd)
+
+
+def _read_open_folder(dir_fd: int) -> list[tuple[str, bytes]]:
+    budget = {"bytes": MAX_SUBMISSION_BYTES, "files": MAX_FILES}
+    out: list[tuple[str, bytes]] = []
+    _read_tree(dir_fd, "", 0, budget, out)
+    return out
 
 
 def _read_tree(dir_fd: int, prefix: str, depth: int, budget: dict, out: list) -> None:

@@ -45,11 +45,12 @@ def bce_cases(rng):
            "that looks plausible")
     cases += [
         Case(f"Y flat of shape ({m},), h ({m}, 1)", (A(Y.ravel()), A(h)), grades="raises-shapes",
-             options={"raises_because": f"Y must be a column (m, 1): {why}"}),
+             options={"raises_because": f"Y must be a column (m, 1): {why}", "names_one_of": [[m]]}),
         Case(f"h flat of shape ({m},), Y ({m}, 1)", (A(Y), A(h.ravel())), grades="raises-shapes",
-             options={"raises_because": f"h must be a column (m, 1): {why}"}),
+             options={"raises_because": f"h must be a column (m, 1): {why}", "names_one_of": [[m]]}),
         Case(f"Y ({m}, 1) with h ({m + 1}, 1)", (A(Y), A(rng.uniform(0.05, 0.95, (m + 1, 1)))), grades="raises-shapes",
-             options={"raises_because": "Y and h must have the same number of rows"}),
+             options={"raises_because": "Y and h must have the same number of rows",
+                      "names_one_of": [[m, 1], [m + 1, 1]]}),
     ]
     return cases
 

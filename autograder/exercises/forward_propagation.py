@@ -33,12 +33,14 @@ def layer_cases(rng):
     theta, b = A(rng.normal(0, 1, (n_in, n_out))), A(rng.normal(0, 1, n_out))
     cases += [
         Case(f"A_prev flat of shape ({n_in},)", (A(rng.normal(0, 1, n_in)), theta, b), grades="raises-shapes",
-             options={"raises_because": "A_prev must be 2-D (m, n_in), one row per sample"}),
+             options={"raises_because": "A_prev must be 2-D (m, n_in), one row per sample", "names_one_of": [[n_in]]}),
         Case(f"A_prev (3, {n_in + 1}) with theta ({n_in}, {n_out})", (A(rng.normal(0, 1, (3, n_in + 1))), theta, b),
-             grades="raises-shapes", options={"raises_because": "A_prev.shape[1] != theta.shape[0]"}),
+             grades="raises-shapes", options={"raises_because": "A_prev.shape[1] != theta.shape[0]",
+                                              "names_one_of": [[3, n_in + 1], [n_in, n_out]]}),
         Case(f"b a row of shape (1, {n_out})", (A(rng.normal(0, 1, (3, n_in))), theta,
                                                  A(rng.normal(0, 1, (1, n_out)))), grades="raises-shapes",
-             options={"raises_because": "b must have shape (theta.shape[1],), a flat vector of one bias per unit"}),
+             options={"raises_because": "b must have shape (theta.shape[1],), a flat vector of one bias per unit",
+                      "names_one_of": [[1, n_out]]}),
     ]
     return cases
 

@@ -14,6 +14,8 @@ the answer judge grades.
 
 4. every case tag and every judge the spec runs is claimed by an entry (nothing is graded that the text does not
    state). For a property-judged exercise, the ordinary ("values") cases are claimed with the judge.
+5. the text asks for a ``ValueError`` that names the shapes exactly where raise cases grade the message
+   (``Case.options["names_one_of"]``, public and hidden), and an entry graded by those cases quotes that request.
 
 Where the text is
 -----------------
@@ -148,6 +150,25 @@ def _judges_run(spec: ExerciseSpec) -> set[str]:
     return run
 
 
+_NAMES_SHAPES = re.compile(r"\bnam(?:e|es|ing) the shapes\b")
+
+
+def _shape_naming_problems(name: str, reqs, context: str, public_cases, hidden_cases) -> list[str]:
+    """Rule 5: the text asks the ValueError's message to name the shapes iff cases grade that message
+    (``options["names_one_of"]``, public AND hidden), and an entry graded by those cases quotes the request."""
+    says = _NAMES_SHAPES.search(context) is not None
+    tags = {c.grades for c in (*public_cases, *hidden_cases) if c.options.get("names_one_of")}
+    graded = [any(c.options.get("names_one_of") for c in cases) for cases in (public_cases, hidden_cases)]
+    if says and not all(graded):
+        return [f"{name}: the text asks for a ValueError that names the shapes, but no "
+                f"{'public' if not graded[0] else 'hidden'} case grades its message (options names_one_of)"]
+    quoted = any(_NAMES_SHAPES.search(normalise(p)) and set(r.graded_by) & tags for r in reqs for p in r.says)
+    if tags and not quoted:
+        return [f"{name}: cases {sorted(tags)} grade whether the message names the shapes, but no ledger entry "
+                "graded by them quotes the text asking for it"]
+    return []
+
+
 def ledger_problems(spec: ExerciseSpec, text: ExerciseText, public_cases: Sequence[Case],
                     hidden_cases: Sequence[Case]) -> list[str]:
     """Every disagreement between ``spec.requirements``, the exercise's text and its cases (empty: they agree)."""
@@ -191,6 +212,8 @@ def ledger_problems(spec: ExerciseSpec, text: ExerciseText, public_cases: Sequen
                     if g not in tags:
                         problems.append(f"{name}: requirement {r.id!r} is graded by case tag {g!r}, but no "
                                         f"{where} case carries it")
+    # 5. "a ValueError that names the shapes": said by the text exactly where raise cases grade the message
+    problems += _shape_naming_problems(name, reqs, context, public_cases, hidden_cases)
     # 4. everything graded is stated
     claimed = {g for r in reqs if not r.advice for g in r.graded_by}
     if spec.judge_kind != "value" and f"judge:{spec.judge_kind}" in claimed:

@@ -21,9 +21,11 @@ def matmul_cases(rng):
     cases.append(Case("integer-valued floats", (A(rng.integers(-5, 5, (2, 3))), A(rng.normal(0, 1, (3, 2))))))
     cases.append(Case("mismatched inner dimension (2, 3) @ (4, 2)", (A(rng.normal(0, 1, (2, 3))),
                                                                       A(rng.normal(0, 1, (4, 2)))),
-                      grades="raises-shapes", options={"raises_because": "a has 3 columns but b has 4 rows"}))
+                      grades="raises-shapes", options={"raises_because": "a has 3 columns but b has 4 rows",
+                                                        "names_one_of": [[2, 3], [4, 2]]}))
     cases.append(Case("a 1-D input (3,) @ (3, 2)", (A(rng.normal(0, 1, 3)), A(rng.normal(0, 1, (3, 2)))),
-                      grades="raises-shapes", options={"raises_because": "both inputs must be 2-D"}))
+                      grades="raises-shapes", options={"raises_because": "both inputs must be 2-D",
+                                                        "names_one_of": [[3]]}))
     return cases
 
 
@@ -63,13 +65,16 @@ def _mutants():
 
 
 _PRODUCTS = ("@", "np.dot", "np.matmul", "np.einsum")
-_RAISES = R("raises-shapes", "Raises ValueError on non-2-D inputs or mismatched inner dimensions", by="raises-shapes")
+_RAISES = R("raises-shapes", "Raises ValueError naming the shapes on non-2-D inputs or mismatched inner dimensions",
+            by="raises-shapes")
 
 METHODS = {
     "matmul_loops": (
         MethodRule(forbid=_PRODUCTS + ("sum of a product",), min_loops=3,
                    says="three explicit loops, no @, np.dot, sum over vectors or einsum"),
         (R("values", "Create the result with `np.zeros((n, p))`", by="values"),
+         R("shape-check", "with a `ValueError` that names the shapes", "call it on the first line of every function",
+           by="raises-shapes"),
          R("method", "fill it with three explicit loops (no", "with three explicit Python loops", by="judge:method"))),
     "matmul_elementwise": (
         MethodRule(forbid=_PRODUCTS, require=("sum of a product",), min_loops=1, max_loops=2,

@@ -96,13 +96,16 @@ def neuron_output_cases(rng):
     n = int(rng.integers(2, 6))
     cases += [
         Case(f"X flat of shape ({n},)", (A(rng.normal(0, 1, n)), A(rng.normal(0, 1, n)), S(0.5)), grades="raises-shapes",
-             options={"raises_because": "X must be 2-D (m, n): a flat vector is one sample without its batch axis"}),
+             options={"raises_because": "X must be 2-D (m, n): a flat vector is one sample without its batch axis",
+                      "names_one_of": [[n]]}),
         Case(f"theta a column of shape ({n}, 1)", (A(rng.normal(0, 1, (3, n))), A(rng.normal(0, 1, (n, 1))), S(0.5)),
              grades="raises-shapes", options={"raises_because": "theta must be 1-D (n,): X @ theta with an (n, 1) "
-                                                               "theta gives an (m, 1) column, not the (m,) asked for"}),
+                                                               "theta gives an (m, 1) column, not the (m,) asked for",
+                                               "names_one_of": [[n, 1]]}),
         Case(f"X ({n + 1}, {n}) with theta ({n + 1},)", (A(rng.normal(0, 1, (n + 1, n))), A(rng.normal(0, 1, n + 1)),
                                                      S(0.5)), grades="raises-shapes",
-             options={"raises_because": "X has n columns but theta has n + 1 weights"}),
+             options={"raises_because": "X has n columns but theta has n + 1 weights",
+                      "names_one_of": [[n + 1, n], [n + 1]]}),
     ]
     return cases
 

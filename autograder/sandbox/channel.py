@@ -19,6 +19,7 @@ from numpy.lib import format as npformat
 
 from autograder import learner_text
 from autograder.encode import ChannelError, from_channel, parse_channel_json
+from autograder.verdict import number_groups
 
 from .runner import read_capped_regular
 
@@ -148,8 +149,11 @@ def _exception_node(node: dict) -> dict:
     mro = node.get("mro", [])
     mro = [m for m in mro[:12] if type(m) is str and m in learner_text.SAFE_EXCEPTIONS] if type(mro) is list else []
     shown, phrase = learner_text.exception(node.get("type"), node.get("message"), mro)
+    # the whole numbers of the message, grouped, are kept for one judge only: whether a ValueError names the
+    # refused shapes (autograder.verdict.shape_named); they are compared with the case's own shapes, never shown
     return {"t": "exception", "type": shown.split(" ")[0] if shown in learner_text.SAFE_EXCEPTIONS or
-            shown.endswith("(a subclass)") else "Exception", "mro": mro, "message": phrase}
+            shown.endswith("(a subclass)") else "Exception", "mro": mro, "message": phrase,
+            "number_groups": number_groups(node.get("message"))}
 
 
 def _learner_names_hidden(tree, depth: int):

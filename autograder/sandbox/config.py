@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .records import STATUSES
 
-__all__ = ["HIDDEN_MODULES", "STATUSES", "SandboxConfig", "hidden_module_paths", "is_hidden_module"]
+__all__ = ["HIDDEN_MODULES", "STATUSES", "SandboxConfig", "hidden_module_paths", "is_hidden_module",
+           "worker_env"]
 
 #: The answer key and the instructor side: what learner code must neither import nor read. This is THE list:
 #: the worker's import guard, the zygote's self-check, the paths hidden from the worker (``hidden_module_paths``)
@@ -132,3 +133,16 @@ class SandboxConfig:
     @property
     def effective_cpu_seconds(self) -> int:
         return int(self.cpu_seconds if self.cpu_seconds is not None else self.timeout + 5)
+
+
+def worker_env(workdir: str) -> dict:
+    """The whole environment of a worker process (cold or forked by the zygote): no variable of the grader's,
+    HOME and the tools' folders in its own work folder, every BLAS/OpenMP pool at one thread."""
+    threads = "1"
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": workdir, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+        "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads,
+        "NUMEXPR_NUM_THREADS": threads, "VECLIB_MAXIMUM_THREADS": threads, "MPLBACKEND": "Agg",
+        "IPYTHONDIR": os.path.join(workdir, ".ipython"), "MPLCONFIGDIR": os.path.join(workdir, ".matplotlib"),
+        "JUPYTER_PLATFORM_DIRS": "1", "PYTHONHASHSEED": "0", "TERM": "dumb",
+    }

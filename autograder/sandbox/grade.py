@@ -40,7 +40,8 @@ import numpy as np
 from autograder import learner_text
 from autograder.api import exercise_source
 from autograder.methods import apply_findings, method_findings
-from autograder.results import Case, Result, combine
+from autograder.results import Case, Check, Result
+from autograder.verdict import judge_cases, stops_grading
 
 from .config import SandboxConfig
 from .judging import ExerciseHandle, Provider, case_seed, misconception_id, registry_provider
@@ -206,7 +207,14 @@ def _grade_notebook(sub: NotebookSubmission, config: SandboxConfig, provider: Pr
 
 def judge_exercise(name: str, pts: float, handle: ExerciseHandle, cases: list[Case], observations,
                    cell_status: str | None) -> ExerciseRow:
-    """The row of one exercise from the worker's observations (one per hidden case), judged by the engine."""
+    """The row of one exercise from the worker's observations (one per hidden case), judged by the engine.
+
+    The cases go through THE loop every grader uses (``verdict.judge_cases``): it stops at the first case whose
+    object is not defined or raises NotImplementedError. The row's status is decided here, from fields, never
+    from a message: ``missing`` for a function that is not defined (or ``timeout``/``memory``/``error`` when the
+    cell that should define it failed that way) or still raises NotImplementedError, else ``passed``, ``error``
+    (an exception no case asked for; ``memory`` for a MemoryError) or ``failed``.
+    """
     def row(status, message, score=0.0, hint=""):
         return ExerciseRow(name, score, pts, status, message, hint, misconception_id(handle, hint))
 
@@ -214,26 +222,33 @@ def judge_exercise(name: str, pts: float, handle: ExerciseHandle, cases: list[Ca
         return row("error", f"`{name}` was not checked (the worker returned no answer for it)")
     if len(observations) != len(cases):
         return row("error", f"`{name}`: the worker returned {len(observations)} answers for {len(cases)} cases")
-    if all(o["output"].get("t") == "missing" for o in observations):
+    judged: list[tuple[dict, Result]] = []
+
+    def judge_one(case: Case, observation: dict) -> Result:
+        try:
+            result = handle.judge(case, observation)
+        except Exception as exc:  # noqa: BLE001 - a judge crash on hostile data costs this exercise only
+            result = Result(name, False, 0.0, pts, f"the answer could not be judged ({type(exc).__name__})")
+        judged.append((observation, result))
+        return result
+
+    verdict = judge_cases(Check(name, "", pts), zip(cases, observations), judge_one)
+    last = judged[-1][0] if judged else {}
+    if stops_grading(last) and last["output"].get("t") == "missing":
         if cell_status in ("timeout", "memory", "error"):
             why = {"timeout": "ran over the time limit", "memory": "ran out of memory",
                    "error": "raised an exception"}[cell_status]
             return row(cell_status, f"`{name}` is not defined: the cell that should define it {why}")
         return row("missing", f"`{name}` is not defined in the notebook (was it renamed or deleted?)")
-    results: list[Result] = []
-    for case, obs in zip(cases, observations):
-        try:
-            results.append(handle.judge(case, obs))
-        except Exception as exc:  # noqa: BLE001 - a judge crash on hostile data costs this exercise only
-            results.append(Result(name, False, 0.0, pts, f"the answer could not be judged ({type(exc).__name__})"))
-    verdict = combine(name, pts, results)
     if verdict.passed:
         return row("passed", verdict.message, float(pts), "")
-    if any(raised_not_implemented(o) for o in observations):
+    if any(raised_not_implemented(o) for o, _ in judged):
         # the released stub, left as it was: an unanswered exercise (0 points whatever the status)
         return row("missing", verdict.message, 0.0, verdict.hint)
     # an exception a case asked for (a documented ValueError) is a right answer, not an error
-    types = {o["error"]["type"] for o, r in zip(observations, results) if o["error"] is not None and not r.passed}
+    # (also when only its message falls short, e.g. it does not name the shapes: that is a failed case)
+    types = {o["error"]["type"] for c, (o, r) in zip(cases, judged)
+             if o["error"] is not None and not r.passed and not _asked_for(c, o["error"])}
     status = ("memory" if "MemoryError" in types else "error") if types else "failed"
     return row(status, verdict.message, 0.0, verdict.hint)
 
@@ -255,6 +270,12 @@ def judge_method(row: ExerciseRow, handle: ExerciseHandle, nb) -> ExerciseRow:
     return dataclasses.replace(row, status="failed", score=float(verdict.score), message=message,
                                hint=verdict.hint, misconception=row.misconception if verdict.hint == row.hint
                                else "")
+
+
+def _asked_for(case: Case, error: dict) -> bool:
+    """The case must raise (a documented ValueError: ``raises_because``) and the learner's code raised one."""
+    mro = error.get("mro") if type(error.get("mro")) is list else []
+    return bool(case.options.get("raises_because")) and "ValueError" in [error.get("type"), *mro]
 
 
 def raised_not_implemented(observation: dict) -> bool:

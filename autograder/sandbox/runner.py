@@ -18,7 +18,6 @@ zygote that died is started again for the next submission.
 
 from __future__ import annotations
 
-import atexit
 import dataclasses
 import json
 import os
@@ -30,12 +29,12 @@ import stat
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-from .config import SandboxConfig
+from .config import SandboxConfig, worker_env
 from .isolation import kill_leftovers
+from .zygote import LOST, WarmProcess, start_warm
 
 RESPONSE_STEMS = ("response.json", "response.npz")
 STARTUP_SECONDS = 20.0
@@ -57,17 +56,6 @@ class WorkerRun:
     warm: bool = False  # forked by the zygote (False: a fresh interpreter)
 
 
-def worker_env(workdir: str) -> dict:
-    threads = "1"
-    return {
-        "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": workdir, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-        "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads,
-        "NUMEXPR_NUM_THREADS": threads, "VECLIB_MAXIMUM_THREADS": threads, "MPLBACKEND": "Agg",
-        "IPYTHONDIR": os.path.join(workdir, ".ipython"), "MPLCONFIGDIR": os.path.join(workdir, ".matplotlib"),
-        "JUPYTER_PLATFORM_DIRS": "1", "PYTHONHASHSEED": "0", "TERM": "dumb",
-    }
-
-
 def run_job(workdir: Path, config: SandboxConfig, *, uid: int | None, budget: float, token: str = "",
             warm: bool | None = None) -> WorkerRun:
     """Run the worker on ``workdir`` (already holding job.json/job.npz) within ``budget`` seconds.
@@ -86,8 +74,8 @@ def run_job(workdir: Path, config: SandboxConfig, *, uid: int | None, budget: fl
     t0 = time.monotonic()
     proc, read_fd = None, -1
     if warm:
-        proc, read_fd = _start_warm(workdir)
-        if proc is _LOST:  # the zygote took the request and vanished: a child may exist, so no cold start here
+        proc, read_fd = start_warm(workdir)
+        if proc is LOST:  # the zygote took the request and vanished: a child may exist, so no cold start here
             leftovers = kill_leftovers(uid=uid, sid=-1)
             return WorkerRun(False, "start", "zygote", "the grader lost track of the worker", [], b"", b"",
                              time.monotonic() - t0, leftovers, warm=True)
@@ -209,7 +197,7 @@ def run_job(workdir: Path, config: SandboxConfig, *, uid: int | None, budget: fl
         else:
             cause, detail = "exit", f"it ended the Python process (exit code {returncode})"
     return WorkerRun(finished, None if finished else step, cause, detail, notes, bytes(out_buf), bytes(err_buf),
-                     seconds, leftovers, warm=isinstance(proc, _WarmProcess))
+                     seconds, leftovers, warm=isinstance(proc, WarmProcess))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -225,214 +213,6 @@ def _start_cold(workdir: str):
     finally:
         os.close(write_fd)
     return proc, read_fd
-
-
-class _WarmProcess:
-    """The grader's handle on a worker forked by the zygote: what the runner uses of ``subprocess.Popen``
-    (pid, stdout, stderr, poll, wait). ``returncode`` is None when the zygote died before reporting it."""
-
-    def __init__(self, zygote: Zygote, pid: int, stdout_fd: int, stderr_fd: int):
-        self.zygote, self.pid = zygote, pid
-        self.stdout = os.fdopen(stdout_fd, "rb", buffering=0)
-        self.stderr = os.fdopen(stderr_fd, "rb", buffering=0)
-        self.returncode: int | None = None
-        self.done = False
-
-    def poll(self):
-        if not self.done:
-            self._collect(0.0)
-        return self.returncode if self.done else None
-
-    def wait(self, timeout: float | None = None):
-        if not self.done:
-            self._collect(ZYGOTE_REPLY_SECONDS if timeout is None else timeout)
-            if not self.done:
-                if timeout is not None:
-                    raise subprocess.TimeoutExpired("worker", timeout)
-                self.zygote.close()  # it does not answer: it is not to be trusted with another child
-                self.done = True
-        return self.returncode
-
-    def _collect(self, timeout: float) -> None:
-        try:
-            message = self.zygote.receive(timeout)
-        except ZygoteLost:
-            self.done = True  # returncode stays None
-            return
-        if message is not None:
-            status = message.get("status")
-            self.returncode = os.waitstatus_to_exitcode(status) if type(status) is int else None
-            self.done = True
-
-
-_LOST = object()
-
-
-def prepare_warm_start() -> bool:
-    """Make sure this thread's zygote runs (starting it costs a few seconds of imports, which should not be
-    charged to a submission's time limit); False when warm starts are unavailable here."""
-    return Zygote.for_this_thread() is not None
-
-
-def _start_warm(workdir: str):
-    """Fork the worker from this thread's zygote; (None, -1) when no zygote can be used (start cold), (_LOST, -1)
-    when the zygote failed after taking the request (whether it forked is unknown)."""
-    zygote = Zygote.for_this_thread()
-    if zygote is None:
-        return None, -1
-    fds = [os.pipe(), os.pipe(), os.pipe()]  # stdout, stderr, progress
-    outcome = None
-    try:
-        pid = zygote.spawn(workdir, [w for _, w in fds])
-    except ZygoteLost as exc:
-        pid, outcome = None, (_LOST if exc.sent else None)
-    finally:
-        for _, w in fds:
-            os.close(w)
-    if pid is None:
-        for r, _ in fds:
-            os.close(r)
-        return outcome, -1
-    (out_r, _), (err_r, _), (progress_r, _) = fds
-    return _WarmProcess(zygote, pid, out_r, err_r), progress_r
-
-
-ZYGOTE_READY_SECONDS = 90.0  # imports on a loaded machine
-ZYGOTE_REPLY_SECONDS = 10.0
-ZYGOTE_MAX_FAILURES = 3  # starts that failed in a row before this process gives up on warm starts
-
-
-class ZygoteLost(RuntimeError):
-    """The zygote is gone or broke the protocol (``sent``: after it was handed a request)."""
-
-    sent = False
-
-
-class Zygote:
-    """The grader's end of one zygote process (``autograder.sandbox.zygote``): start, fork a worker, reap."""
-
-    _local = threading.local()
-    _failures = 0
-
-    def __init__(self):
-        self.owner = os.getpid()
-        self.home = tempfile.mkdtemp(prefix="autograder-zygote-")
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.sock = ours
-        try:
-            cmd = [sys.executable, "-I", "-B", "-m", "autograder.sandbox.zygote", str(theirs.fileno()), self.home]
-            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
-                                         start_new_session=True, env=worker_env(self.home), cwd=self.home,
-                                         close_fds=True)
-        except BaseException:
-            ours.close()
-            shutil.rmtree(self.home, ignore_errors=True)
-            raise
-        finally:
-            theirs.close()
-        _ZYGOTES.append(self)
-        try:
-            ready = self.receive(ZYGOTE_READY_SECONDS)
-            if ready is None or ready.get("ready") != self.proc.pid:
-                raise ZygoteLost(f"the zygote did not start: {ready!r}")
-        except BaseException:
-            self.close()
-            raise
-
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
-    @classmethod
-    def for_this_thread(cls) -> Zygote | None:
-        """This thread's live zygote, started when needed; None when zygotes do not work here."""
-        zygote = getattr(cls._local, "zygote", None)
-        if zygote is not None and (zygote.owner != os.getpid() or not zygote.alive()):
-            if zygote.owner == os.getpid():
-                zygote.close()
-            zygote = cls._local.zygote = None  # a fork of the grader must not use its parent's
-        if zygote is None:
-            if cls._failures >= ZYGOTE_MAX_FAILURES:
-                return None
-            try:
-                zygote = cls._local.zygote = Zygote()
-                cls._failures = 0
-            except (OSError, ZygoteLost, ValueError):
-                cls._failures += 1
-                return None
-        return zygote
-
-    def alive(self) -> bool:
-        return self.sock is not None and self.proc.poll() is None
-
-    def spawn(self, workdir: str, fds: list[int]) -> int:
-        if not self.alive():
-            raise ZygoteLost("the zygote is not running")
-        try:
-            socket.send_fds(self.sock, [json.dumps({"workdir": workdir}).encode()], fds)
-        except OSError as exc:  # not delivered: nothing was forked
-            self.close()
-            raise ZygoteLost(str(exc)) from exc
-        try:
-            reply = self.receive(ZYGOTE_REPLY_SECONDS)
-            if reply is None or type(reply.get("pid")) is not int:
-                self.close()  # a child it forked meanwhile is killed by the zygote when it sees the socket close
-                raise ZygoteLost(f"the zygote did not fork: {reply!r}")
-        except ZygoteLost as exc:
-            exc.sent = True
-            raise
-        return reply["pid"]
-
-    def receive(self, timeout: float) -> dict | None:
-        """The next message, or None after ``timeout`` seconds; ZygoteLost when the zygote is gone."""
-        if self.sock is None:
-            raise ZygoteLost("the zygote was closed")
-        self.sock.settimeout(timeout)
-        try:
-            data = self.sock.recv(1 << 16)
-        except (TimeoutError, BlockingIOError):
-            return None
-        except OSError as exc:
-            self.close()
-            raise ZygoteLost(str(exc)) from exc
-        if not data:
-            self.close()
-            raise ZygoteLost("the zygote ended")
-        try:
-            message = json.loads(data)
-        except ValueError as exc:
-            self.close()
-            raise ZygoteLost("the zygote sent garbage") from exc
-        if type(message) is not dict or "error" in message:
-            self.close()
-            raise ZygoteLost(f"the zygote failed: {message!r}"[:500])
-        return message
-
-    def close(self) -> None:
-        """Stop the zygote (closing its socket ends it; a child it still runs is killed by it)."""
-        if self.sock is not None:
-            self.sock.close()
-            self.sock = None
-        if self.owner == os.getpid():
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-            shutil.rmtree(self.home, ignore_errors=True)
-        if self in _ZYGOTES:
-            _ZYGOTES.remove(self)
-
-
-_ZYGOTES: list[Zygote] = []  # started by this process (closed at exit)
-
-
-@atexit.register
-def _close_zygotes() -> None:
-    for zygote in _ZYGOTES.copy():
-        if zygote.owner == os.getpid():
-            zygote.close()
 
 
 def read_capped_regular(path: str, cap: int) -> bytes:

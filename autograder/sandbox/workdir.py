@@ -38,7 +38,8 @@ from autograder.encode import ChannelError, to_channel
 
 from .channel import read_response
 from .config import SandboxConfig, hidden_module_paths
-from .runner import WorkerRun, prepare_warm_start, run_job
+from .runner import WorkerRun, run_job
+from .zygote import prepare_warm_start
 
 WORKDIR_PREFIX = "autograder-work-"
 #: steps whose failure is not the notebook's fault, or that no retry can skip

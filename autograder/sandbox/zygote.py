@@ -1,4 +1,8 @@
-"""A warm start for the worker: a fork server that has already imported the trusted libraries.
+"""A warm start for the worker: a fork server that has already imported the trusted libraries, and its client.
+
+This module holds both ends: the fork server (``main``, run as ``python -I -B -m autograder.sandbox.zygote``) and
+the grader's side of it (``Zygote``: start one per grader process and thread, ask it to fork a worker, reap;
+``start_warm`` hands ``sandbox/runner.run_job`` a ``WarmProcess`` that it treats like a ``subprocess.Popen``).
 
 Starting ``python -m autograder.sandbox.worker`` costs 2-3 s per submission, nearly all of it importing numpy,
 pandas, scikit-learn, matplotlib and IPython. The zygote (``python -I -B -m autograder.sandbox.zygote FD HOME``,
@@ -35,13 +39,20 @@ Protocol on the control socket (AF_UNIX, SOCK_SEQPACKET; one message per datagra
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
 import select
+import shutil
 import signal
 import socket
+import subprocess
 import sys
+import tempfile
+import threading
+
+from .config import worker_env
 
 #: Imported once in the zygote: trusted libraries and the public runtime (never course_lib, never the
 #: instructor side of autograder). A module that fails to import is skipped (the child imports it itself).
@@ -68,8 +79,6 @@ def _threads() -> int:
     try:
         return len(os.listdir("/proc/self/task"))
     except OSError:  # pragma: no cover - no /proc: trust the interpreter's count
-        import threading
-
         return threading.active_count()
 
 
@@ -98,8 +107,6 @@ def _child(workdir: str, fds: list[int]) -> None:
         os.dup2(progress, 3)
         os.closerange(4, max(4, os.sysconf("SC_OPEN_MAX")))
         _libc().prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)  # as a cold worker is (confine()'s uid drop clears it)
-        from autograder.sandbox.runner import worker_env
-
         os.environ.clear()
         os.environ.update(worker_env(workdir))
         os.chdir(workdir)
@@ -200,13 +207,222 @@ def main(argv: list[str]) -> int:
         _send(sock, {"status": status})
 
 
+# --------------------------------------------------------------------------------------------------
+# the grader's side: start a zygote, fork a worker from it, reap
+# --------------------------------------------------------------------------------------------------
+class WarmProcess:
+    """The grader's handle on a worker forked by the zygote: what the runner uses of ``subprocess.Popen``
+    (pid, stdout, stderr, poll, wait). ``returncode`` is None when the zygote died before reporting it."""
+
+    def __init__(self, zygote: Zygote, pid: int, stdout_fd: int, stderr_fd: int):
+        self.zygote, self.pid = zygote, pid
+        self.stdout = os.fdopen(stdout_fd, "rb", buffering=0)
+        self.stderr = os.fdopen(stderr_fd, "rb", buffering=0)
+        self.returncode: int | None = None
+        self.done = False
+
+    def poll(self):
+        if not self.done:
+            self._collect(0.0)
+        return self.returncode if self.done else None
+
+    def wait(self, timeout: float | None = None):
+        if not self.done:
+            self._collect(ZYGOTE_REPLY_SECONDS if timeout is None else timeout)
+            if not self.done:
+                if timeout is not None:
+                    raise subprocess.TimeoutExpired("worker", timeout)
+                self.zygote.close()  # it does not answer: it is not to be trusted with another child
+                self.done = True
+        return self.returncode
+
+    def _collect(self, timeout: float) -> None:
+        try:
+            message = self.zygote.receive(timeout)
+        except ZygoteLost:
+            self.done = True  # returncode stays None
+            return
+        if message is not None:
+            status = message.get("status")
+            self.returncode = os.waitstatus_to_exitcode(status) if type(status) is int else None
+            self.done = True
+
+
+LOST = object()
+
+
+def prepare_warm_start() -> bool:
+    """Make sure this thread's zygote runs (starting it costs a few seconds of imports, which should not be
+    charged to a submission's time limit); False when warm starts are unavailable here."""
+    return Zygote.for_this_thread() is not None
+
+
+def start_warm(workdir: str):
+    """Fork the worker from this thread's zygote; (None, -1) when no zygote can be used (start cold), (LOST, -1)
+    when the zygote failed after taking the request (whether it forked is unknown)."""
+    zygote = Zygote.for_this_thread()
+    if zygote is None:
+        return None, -1
+    fds = [os.pipe(), os.pipe(), os.pipe()]  # stdout, stderr, progress
+    outcome = None
+    try:
+        pid = zygote.spawn(workdir, [w for _, w in fds])
+    except ZygoteLost as exc:
+        pid, outcome = None, (LOST if exc.sent else None)
+    finally:
+        for _, w in fds:
+            os.close(w)
+    if pid is None:
+        for r, _ in fds:
+            os.close(r)
+        return outcome, -1
+    (out_r, _), (err_r, _), (progress_r, _) = fds
+    return WarmProcess(zygote, pid, out_r, err_r), progress_r
+
+
+ZYGOTE_READY_SECONDS = 90.0  # imports on a loaded machine
+ZYGOTE_REPLY_SECONDS = 10.0
+ZYGOTE_MAX_FAILURES = 3  # starts that failed in a row before this process gives up on warm starts
+
+
+class ZygoteLost(RuntimeError):
+    """The zygote is gone or broke the protocol (``sent``: after it was handed a request)."""
+
+    sent = False
+
+
+class Zygote:
+    """The grader's end of one zygote process (``autograder.sandbox.zygote``): start, fork a worker, reap."""
+
+    _local = threading.local()
+    _failures = 0
+
+    def __init__(self):
+        self.owner = os.getpid()
+        self.home = tempfile.mkdtemp(prefix="autograder-zygote-")
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock = ours
+        try:
+            cmd = [sys.executable, "-I", "-B", "-m", "autograder.sandbox.zygote", str(theirs.fileno()), self.home]
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
+                                         start_new_session=True, env=worker_env(self.home), cwd=self.home,
+                                         close_fds=True)
+        except BaseException:
+            ours.close()
+            shutil.rmtree(self.home, ignore_errors=True)
+            raise
+        finally:
+            theirs.close()
+        _ZYGOTES.append(self)
+        try:
+            ready = self.receive(ZYGOTE_READY_SECONDS)
+            if ready is None or ready.get("ready") != self.proc.pid:
+                raise ZygoteLost(f"the zygote did not start: {ready!r}")
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    @classmethod
+    def for_this_thread(cls) -> Zygote | None:
+        """This thread's live zygote, started when needed; None when zygotes do not work here."""
+        zygote = getattr(cls._local, "zygote", None)
+        if zygote is not None and (zygote.owner != os.getpid() or not zygote.alive()):
+            if zygote.owner == os.getpid():
+                zygote.close()
+            zygote = cls._local.zygote = None  # a fork of the grader must not use its parent's
+        if zygote is None:
+            if cls._failures >= ZYGOTE_MAX_FAILURES:
+                return None
+            try:
+                zygote = cls._local.zygote = Zygote()
+                cls._failures = 0
+            except (OSError, ZygoteLost, ValueError):
+                cls._failures += 1
+                return None
+        return zygote
+
+    def alive(self) -> bool:
+        return self.sock is not None and self.proc.poll() is None
+
+    def spawn(self, workdir: str, fds: list[int]) -> int:
+        if not self.alive():
+            raise ZygoteLost("the zygote is not running")
+        try:
+            socket.send_fds(self.sock, [json.dumps({"workdir": workdir}).encode()], fds)
+        except OSError as exc:  # not delivered: nothing was forked
+            self.close()
+            raise ZygoteLost(str(exc)) from exc
+        try:
+            reply = self.receive(ZYGOTE_REPLY_SECONDS)
+            if reply is None or type(reply.get("pid")) is not int:
+                self.close()  # a child it forked meanwhile is killed by the zygote when it sees the socket close
+                raise ZygoteLost(f"the zygote did not fork: {reply!r}")
+        except ZygoteLost as exc:
+            exc.sent = True
+            raise
+        return reply["pid"]
+
+    def receive(self, timeout: float) -> dict | None:
+        """The next message, or None after ``timeout`` seconds; ZygoteLost when the zygote is gone."""
+        if self.sock is None:
+            raise ZygoteLost("the zygote was closed")
+        self.sock.settimeout(timeout)
+        try:
+            data = self.sock.recv(1 << 16)
+        except (TimeoutError, BlockingIOError):
+            return None
+        except OSError as exc:
+            self.close()
+            raise ZygoteLost(str(exc)) from exc
+        if not data:
+            self.close()
+            raise ZygoteLost("the zygote ended")
+        try:
+            message = json.loads(data)
+        except ValueError as exc:
+            self.close()
+            raise ZygoteLost("the zygote sent garbage") from exc
+        if type(message) is not dict or "error" in message:
+            self.close()
+            raise ZygoteLost(f"the zygote failed: {message!r}"[:500])
+        return message
+
+    def close(self) -> None:
+        """Stop the zygote (closing its socket ends it; a child it still runs is killed by it)."""
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+        if self.owner == os.getpid():
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            shutil.rmtree(self.home, ignore_errors=True)
+        if self in _ZYGOTES:
+            _ZYGOTES.remove(self)
+
+
+_ZYGOTES: list[Zygote] = []  # started by this process (closed at exit)
+
+
+@atexit.register
+def _close_zygotes() -> None:
+    for zygote in _ZYGOTES.copy():
+        if zygote.owner == os.getpid():
+            zygote.close()
+
+
 if __name__ == "__main__":
     try:
         code = main(sys.argv)
     except BaseException:  # noqa: BLE001
         code = 1
     if len(sys.argv) > 2:  # its private home (matplotlib's cache): the grader may have ended without removing it
-        import shutil
-
         shutil.rmtree(sys.argv[2], ignore_errors=True)
     os._exit(code)

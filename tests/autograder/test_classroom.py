@@ -318,3 +318,37 @@ def test_nbgrader_generate_feedback_and_export_work_on_our_grades(course):
     with open(course / "export.csv", newline="") as handle:
         exported = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(handle)}
     assert exported == expected
+
+
+def test_autograded_copies_only_what_discovery_accepts_never_a_file_swapped_for_a_link(course):
+    """write_autograded reads the submission again as discovery does (lstat, O_NOFOLLOW, caps): a file swapped
+    for a link (or a FIFO) between grading and writing is not followed, and nothing of a folder that discovery
+    now refuses is copied; the annotated notebook is still written."""
+    from autograder.classroom.nbgrader_io import write_autograded
+    from autograder.classroom.records import SubmissionResult
+
+    expected = make_class(course / "submitted", 1)
+    folder = course / "submitted" / "s000" / ASSIGNMENT
+    (folder / "notes.txt").write_text("my notes")
+    (folder / "data").mkdir()
+    (folder / "data" / "x.csv").write_text("1,2")
+    secret = course / "instructor-secret.txt"
+    secret.write_text("INSTRUCTOR ONLY")
+    run = grade(course, jobs=1, use_gradebook=False)
+    assert totals(run) == expected
+    result: SubmissionResult = run.results[0]
+
+    target = write_autograded(result, course / "submitted", course / "autograded", course / "notebooks")
+    assert (target / "notes.txt").read_text() == "my notes" and (target / "data" / "x.csv").read_text() == "1,2"
+    assert (target / f"{ASSIGNMENT}.ipynb").is_file() and (target / "timestamp.txt").is_file()
+
+    for swap in (lambda path: path.symlink_to(secret), lambda path: os.mkfifo(path)):
+        (folder / "notes.txt").unlink()
+        swap(folder / "notes.txt")
+        target = write_autograded(result, course / "submitted", course / "autograded", course / "notebooks")
+        written = [p for p in target.rglob("*")]
+        assert not any(p.is_symlink() for p in written), written
+        assert all("INSTRUCTOR ONLY" not in p.read_text() for p in written if p.is_file())
+        assert not (target / "notes.txt").exists() and not (target / "data").exists()
+        notebook = nbformat.read(target / f"{ASSIGNMENT}.ipynb", as_version=4)  # annotated from the source
+        assert any(c.metadata.get("nbgrader", {}).get("grade_id") == "test_double" for c in notebook.cells)

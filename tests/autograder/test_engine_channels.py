@@ -62,3 +62,26 @@ def test_a_forbidden_method_costs_half_the_points_through_autograder_grade(tmp_p
     assert "`@`" in row["message"] and "line 3" in row["message"], row
     assert "line 3" in row["hint"], row
     assert rows["matmul_einsum"]["status"] == "passed", rows["matmul_einsum"]
+
+
+def test_a_valueerror_without_the_shapes_is_refused_through_autograder_grade(tmp_path):
+    """The sandbox never shows a learner's message on hidden cases, yet "a ValueError that names the shapes" is
+    graded there too (from the message's numbers, compared with the case's own shapes): the same verdict as the
+    in-notebook check."""
+    folder = tmp_path / "submitted" / "ann" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    vague = ("def neuron_output(X, theta, b):\n    X, theta = np.asarray(X, float), np.asarray(theta, float)\n"
+             "    if X.ndim != 2 or theta.ndim != 1 or X.shape[1] != theta.shape[0]:\n"
+             "        raise ValueError('wrong shapes')\n    return sigmoid(X @ theta + b)\n")
+    nbformat.write(submission({"neuron_output": vague}), folder / f"{ASSIGNMENT}.ipynb")
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(tmp_path / "submitted"), "--out",
+                           str(tmp_path / "out"), "--source", str(REPO / "notebooks"), "--no-progress"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with open(tmp_path / "out" / "grades.csv", newline="", encoding="utf-8") as handle:
+        rows = {r["exercise"]: r for r in csv.DictReader(handle)}
+    row = rows["neuron_output"]
+    assert row["status"] == "failed" and float(row["score"]) == 0, row
+    assert "does not name the shape of the refused input" in row["message"], row
+    assert "wrong shapes" not in row["message"], row   # the learner's own words stay out of hidden feedback
+    assert rows["sigmoid"]["status"] == "passed", rows["sigmoid"]

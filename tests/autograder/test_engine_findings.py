@@ -104,3 +104,49 @@ def test_the_gradient_check_never_prints_zero_over_zero(capsys):
     check_gradients(backward_general)
     out = capsys.readouterr().out
     assert "gradient_check: PASSED" in out and "(0/0)" not in out
+
+
+def _neuron_vague(X, theta, b):
+    X, theta = np.asarray(X, float), np.asarray(theta, float)
+    if X.ndim != 2 or theta.ndim != 1 or X.shape[1] != theta.shape[0]:
+        raise ValueError("wrong shapes")
+    return 1 / (1 + np.exp(-(X @ theta + b)))
+
+
+def _layer_vague(A_prev, theta, b):
+    if np.ndim(A_prev) != 2 or np.shape(A_prev)[1] != np.shape(theta)[0] or np.shape(b) != (np.shape(theta)[1],):
+        raise ValueError("the arguments do not fit together")
+    return 1 / (1 + np.exp(-(A_prev @ theta + b)))
+
+
+def _bce_vague(Y, h):
+    if np.ndim(Y) != 2 or np.ndim(h) != 2 or np.shape(Y) != np.shape(h) or np.shape(Y)[1] != 1:
+        raise ValueError("Y and h must be columns")
+    h = np.clip(h, 1e-15, 1 - 1e-15)
+    return float(-np.mean(Y * np.log(h) + (1 - Y) * np.log(1 - h)))
+
+
+def _einsum_vague(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:
+        raise ValueError("cannot multiply")
+    return np.einsum("ik,kj->ij", a, b)
+
+
+@pytest.mark.parametrize("name,fn", [("neuron_output", _neuron_vague), ("layer_forward", _layer_vague),
+                                     ("binary_cross_entropy", _bce_vague), ("matmul_einsum", _einsum_vague)])
+def test_a_valueerror_that_does_not_name_the_shapes_is_refused_where_the_text_asks_for_them(name, fn):
+    """"Raise a ValueError that names the shapes": raising is not enough, the message must name a refused shape."""
+    for r in _both(fn, name):
+        assert not r.passed and r.score == 0, r.text()
+        assert "does not name the shape of the refused input" in r.message, r.message
+        assert ".shape" in r.hint, r.hint
+
+
+def test_naming_a_shape_accepts_the_usual_spellings():
+    from autograder.verdict import shape_named
+    for message in ("got (2, 3)", "a is [2, 3]", "a 2x3 matrix", "shape 2 by 3", "a.shape=(2,3)"):
+        assert shape_named(message, (2, 3)), message
+    for message in ("got (2, 30)", "got (12, 3)", "3 then 2", "bad shapes"):
+        assert not shape_named(message, (2, 3)), message
+    assert shape_named("got shape (5,)", (5,)) and not shape_named("X must be 2-D", (5,))

@@ -96,3 +96,19 @@ def test_the_prescribed_draw_order_is_course_libs():
         for method in ("normal", "xavier"):
             ref = encode(init_params(layers, method, np.random.default_rng(seed)))
             assert trees_equal(ref, prescribed_draws(layers, method, seed))
+
+
+def test_a_text_asking_for_the_shapes_in_the_message_needs_cases_that_grade_the_message():
+    """Rule 5 can fail both ways: the text asks for the shapes but the raise cases only check the exception type,
+    and cases grade the message while no entry quotes the request."""
+    from dataclasses import replace
+    spec, text = EXERCISES["layer_forward"], TEXTS["layer_forward"]
+    cases, hidden = spec.public_cases(), spec.hidden_cases(0)
+    assert ledger_problems(spec, text, cases, hidden) == []
+
+    def lenient(cs):
+        return [replace(c, options={k: v for k, v in c.options.items() if k != "names_one_of"}) for c in cs]
+    assert any("no hidden case grades its message" in p for p in ledger_problems(spec, text, cases, lenient(hidden)))
+    unquoted = replace(spec, requirements=tuple(
+        replace(r, says=("Raise a `ValueError`",)) if r.id == "raises-shapes" else r for r in spec.requirements))
+    assert any("quotes the text asking for it" in p for p in ledger_problems(unquoted, text, cases, hidden))

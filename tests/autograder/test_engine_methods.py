@@ -86,9 +86,9 @@ def test_autograder_check_grades_the_method_of_the_notebook_cell(tmp_path):
     for cell in nb.cells:
         if (cell.metadata.get("nbgrader") or {}).get("grade_id") == "matmul_loops":
             cell.source = ("def matmul_loops(a, b):\n"
-                           "    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)\n"
-                           "    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:\n"
-                           "        raise ValueError('shapes')\n"
+                           "    # the shape check the notebook provides (its ValueError names the shapes)\n"
+                           "    a, b = as_matrices(a, b)\n"
+                           "\n"
                            "    return a @ b\n")
     folder = tmp_path / "07_matmul_five_ways"
     folder.mkdir()

@@ -27,6 +27,19 @@ def test_public_data_matches_course_lib():
     assert verify() == []
 
 
+def test_regenerated_public_data_are_byte_for_byte_the_committed_files(tmp_path):
+    """`autograder build-public --out DIR` rewrites every file with the same bytes (no float noise, no random
+    mutant's draw): what is committed is exactly what the generator gives."""
+    out = tmp_path / "public_data"
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "build-public", "--out", str(out)],
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    committed = sorted(p.name for p in DATA_DIR.iterdir() if p.suffix in (".json", ".npz"))
+    assert sorted(p.name for p in out.iterdir()) == committed
+    differ = [name for name in committed if (out / name).read_bytes() != (DATA_DIR / name).read_bytes()]
+    assert differ == [], f"regenerate with `autograder build-public`: {differ}"
+
+
 def test_index_matches_the_contract():
     index = load_index()
     assert index["assignments"] == {a: [n for n, _ in items] for a, items in CONTRACT_EXERCISES.items()}

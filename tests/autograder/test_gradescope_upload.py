@@ -8,6 +8,7 @@ A browser that already has ``01_neuron_model.ipynb`` in its downloads folder sav
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -43,7 +44,7 @@ def answered(tamper_test_of: str | None = None) -> nbformat.NotebookNode:
 
 
 def gradescope(tmp_path: Path, upload_name: str, notebook, *args: str) -> dict:
-    (tmp_path / "submission").mkdir()
+    (tmp_path / "submission").mkdir(exist_ok=True)
     nbformat.write(notebook, tmp_path / "submission" / upload_name)
     results = tmp_path / "results" / "results.json"
     done = subprocess.run([sys.executable, "-m", "autograder.cli", "gradescope", "--submission",
@@ -87,3 +88,58 @@ def test_the_readme_setup_installs_with_the_pinned_constraints():
     setup = readme.split("# setup.sh", 1)[1].split("# run_autograder", 1)[0]
     installs = [line for line in setup.splitlines() if "pip install" in line]
     assert installs and all("--constraint constraints.txt" in line for line in installs), setup
+
+
+def _link_to_the_source(folder: Path) -> None:
+    (folder / f"{ASSIGNMENT}.ipynb").symlink_to(SOURCE)  # the instructor's notebook, solutions included
+
+
+def _fifo_beside(folder: Path) -> None:
+    nbformat.write(answered(), folder / f"{ASSIGNMENT}.ipynb")
+    os.mkfifo(folder / "notes.txt")
+
+
+def _sparse_file_beside(folder: Path) -> None:
+    nbformat.write(answered(), folder / f"{ASSIGNMENT}.ipynb")
+    with open(folder / "weights.bin", "wb") as handle:
+        handle.truncate(64 * 2**30)  # 64 GiB that take no room on disk
+
+
+def _link_in_a_subfolder(folder: Path) -> None:
+    nbformat.write(answered(), folder / f"{ASSIGNMENT}.ipynb")
+    (folder / "extra").mkdir()
+    (folder / "extra" / "notes.txt").symlink_to("/etc/passwd")
+
+
+@pytest.mark.parametrize("make, why", [
+    (_link_to_the_source, f"'{ASSIGNMENT}.ipynb' is a symbolic link"),
+    (_fifo_beside, "'notes.txt' is a FIFO"),
+    (_sparse_file_beside, "'weights.bin' is 64 GiB, over the 20 MiB limit for one file"),
+    (_link_in_a_subfolder, "'extra/notes.txt' is a symbolic link"),
+], ids=["notebook-links-to-source", "fifo", "sparse-64GiB", "nested-link"])
+def test_an_upload_is_read_by_the_same_discovery_as_submitted_folders(tmp_path, make, why):
+    """Gradescope uploads go through classroom/store.py's discovery: a link at any level, a FIFO or a file over
+    the size cap refuses the upload; every exercise is an error saying why, nothing is read through a link."""
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    make(folder)
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "gradescope", "--submission", str(folder),
+                           "--results", str(tmp_path / "results.json"), "--source", str(REPO / "notebooks")],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((tmp_path / "results.json").read_text())
+    assert data["score"] == 0.0 and data["tests"], data
+    for test in data["tests"]:
+        assert (test["score"], test["status"]) == (0.0, "failed"), test
+        assert "Status: error" in test["output"] and why in test["output"], test["output"]
+
+
+def test_dot_folders_of_an_upload_are_never_read(tmp_path):
+    """A browser copy is graded as its notebook, and a dot-folder (Jupyter's checkpoints) is skipped, even one
+    holding a link: discovery never looks inside names starting with a dot."""
+    checkpoints = tmp_path / "submission" / ".ipynb_checkpoints"
+    checkpoints.mkdir(parents=True)
+    (checkpoints / f"{ASSIGNMENT}-checkpoint.ipynb").symlink_to(SOURCE)
+    data = gradescope(tmp_path, f"{ASSIGNMENT}(2).ipynb", answered())
+    assert data["tests"] and all(t["status"] == "passed" for t in data["tests"]), data
+    assert f"Graded the upload {ASSIGNMENT}(2).ipynb as {ASSIGNMENT}.ipynb." in data["output"]

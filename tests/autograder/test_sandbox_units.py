@@ -284,3 +284,64 @@ def test_folders_left_by_a_killed_grader_are_unmounted_and_removed(tmp_path, mon
     assert workdir.clear_slot("autograder-work-u0-s7-") == [str(left)]
     assert not left.exists() and other.is_dir()
     assert str(left) not in Path("/proc/self/mountinfo").read_text()
+
+
+class _CountingHandle:
+    """An exercise whose judge counts its calls and passes exactly the observations that returned 1."""
+
+    name, points = "f", 2.0
+
+    def __init__(self):
+        self.judged = 0
+
+    def judge(self, case, observation):
+        from autograder.verdict import judge
+
+        self.judged += 1
+        from autograder.results import Check
+
+        return judge(Check("f", "a", 2), case, observation, {"output": {"t": "int", "v": 1}})
+
+
+def _observation(output=None, error=None):
+    return {"output": output if output is not None else {"t": "none"}, "error": error, "warnings": [],
+            "stdout": "", "mutated": []}
+
+
+_NOT_IMPLEMENTED = {"t": "exception", "type": "NotImplementedError", "message": "", "mro": ["NotImplementedError"]}
+
+
+@pytest.mark.parametrize("first, status, message", [
+    (_observation({"t": "missing"}), "missing", "`f` is not defined in the notebook"),
+    (_observation(error=_NOT_IMPLEMENTED), "missing", "`f` is not implemented yet"),
+])
+def test_the_sandbox_judges_with_the_shared_loop_and_stops_at_the_first_missing_case(first, status, message):
+    """The sandbox's cases go through verdict.judge_cases, as check() and `autograder check` do: judging stops at
+    the first missing / not implemented case (the later cases are never judged), with the sandbox's statuses."""
+    from autograder.results import Case
+    from autograder.sandbox.grade import judge_exercise
+
+    handle = _CountingHandle()
+    cases = [Case(f"case {i}") for i in range(3)]
+    later = [_observation({"t": "int", "v": 1})] * 2
+    row = judge_exercise("f", 2.0, handle, cases, [first, *later], None)
+    assert (row.status, row.score) == (status, 0.0) and row.message.startswith(message), row
+    assert handle.judged == 1
+
+
+def test_the_sandbox_keeps_its_statuses_on_the_shared_loop():
+    from autograder.results import Case
+    from autograder.sandbox.grade import judge_exercise
+
+    cases = [Case(f"case {i}") for i in range(2)]
+    right, wrong = _observation({"t": "int", "v": 1}), _observation({"t": "int", "v": 2})
+    raised = _observation(error={"t": "exception", "type": "ValueError", "message": "x", "mro": ["ValueError", "Exception"]})
+    memory = _observation(error={"t": "exception", "type": "MemoryError", "message": "", "mro": ["MemoryError", "Exception"]})
+    grade = lambda *obs: judge_exercise("f", 2.0, _CountingHandle(), cases, list(obs), None)  # noqa: E731
+    assert (grade(right, right).status, grade(right, right).score) == ("passed", 2.0)
+    assert grade(right, wrong).status == "failed"
+    assert grade(right, raised).status == "error"
+    assert grade(memory, right).status == "memory"
+    missing = _observation({"t": "missing"})
+    cell_timed_out = judge_exercise("f", 2.0, _CountingHandle(), cases, [missing, missing], "timeout")
+    assert cell_timed_out.status == "timeout" and "ran over the time limit" in cell_timed_out.message

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from autograder.sandbox import NotebookSubmission, SandboxConfig, grade_notebook, runner, workdir
+from autograder.sandbox.zygote import Zygote, ZygoteLost
 from autograder.sandbox.isolation import _alive, processes_of_uid, running_as_root
 
 pytestmark = pytest.mark.filterwarnings("ignore:Non-unique cell id")
@@ -61,7 +62,7 @@ def _grade(root: Path, cases, **extra):
 @pytest.fixture(scope="module")
 def warm_and_cold(tmp_path_factory):
     warm = _grade(tmp_path_factory.mktemp("warm"), CASES)
-    zygote = runner.Zygote._local.zygote
+    zygote = Zygote._local.zygote
     cold = _grade(tmp_path_factory.mktemp("cold"), CASES, warm_start=False)
     return warm, cold, zygote
 
@@ -105,13 +106,13 @@ def test_every_layer_is_in_force_in_forked_workers(warm_and_cold):
 
 def test_a_dead_zygote_is_replaced_and_grades_stay_the_same(tmp_path, warm_and_cold):
     (_r, warm_rows, _runs, _c), _cold, _z = warm_and_cold
-    first = runner.Zygote.for_this_thread()
+    first = Zygote.for_this_thread()
     assert first is not None
     os.kill(first.pid, signal.SIGKILL)
     first.proc.wait()
     _results, rows, runs, _config = _grade(tmp_path, ["honest"])
     assert runs and all(run.warm for run in runs)
-    second = runner.Zygote._local.zygote
+    second = Zygote._local.zygote
     assert second is not first and second.alive()
     assert rows == {k: v for k, v in warm_rows.items() if k[0] == "honest"}
 
@@ -119,8 +120,8 @@ def test_a_dead_zygote_is_replaced_and_grades_stay_the_same(tmp_path, warm_and_c
 def test_a_zygote_killed_under_a_running_worker_costs_nothing(tmp_path, warm_and_cold):
     """The zygote dies while its child is grading: the run is repeated cold, with the same grades."""
     (_r, warm_rows, _runs, _c), _cold, _z = warm_and_cold
-    zygote = runner.Zygote.for_this_thread()
-    real_start = runner._start_warm
+    zygote = Zygote.for_this_thread()
+    real_start = runner.start_warm
 
     def start_then_kill(workdir):
         proc, fd = real_start(workdir)
@@ -129,11 +130,11 @@ def test_a_zygote_killed_under_a_running_worker_costs_nothing(tmp_path, warm_and
             os.kill(proc.zygote.pid, signal.SIGKILL)
         return proc, fd
 
-    runner._start_warm = start_then_kill
+    runner.start_warm = start_then_kill
     try:
         _results, rows, runs, _config = _grade(tmp_path, ["honest"])
     finally:
-        runner._start_warm = real_start
+        runner.start_warm = real_start
     assert rows == {k: v for k, v in warm_rows.items() if k[0] == "honest"}
     assert not zygote.alive()
     assert runs[-1].finished
@@ -143,18 +144,18 @@ def test_a_zygote_lost_after_taking_the_request_means_a_cold_rerun(tmp_path, war
     """Whether it forked is unknown: that attempt is dropped (its uid's processes killed) and the job is written
     again for a cold worker; the grades do not change."""
     (_r, warm_rows, _runs, _c), _cold, _z = warm_and_cold
-    real_spawn = runner.Zygote.spawn
+    real_spawn = Zygote.spawn
 
     def spawn_then_vanish(self, workdir, fds):
         self.close()
-        exc = runner.ZygoteLost("gone")
+        exc = ZygoteLost("gone")
         exc.sent = True
         raise exc
 
-    runner.Zygote.spawn = spawn_then_vanish
+    Zygote.spawn = spawn_then_vanish
     try:
         _results, rows, runs, _config = _grade(tmp_path, ["honest"])
     finally:
-        runner.Zygote.spawn = real_spawn
+        Zygote.spawn = real_spawn
     assert rows == {k: v for k, v in warm_rows.items() if k[0] == "honest"}
     assert [run.cause for run in runs] == ["zygote", None] and not runs[1].warm and runs[1].finished
