@@ -95,6 +95,7 @@ def test_corpus_case_gets_its_exact_outcome(graded, case):
     ("fifo_in_submission", "is a FIFO"),
     ("sparse_file", "over the 20 MiB limit"),
     ("many_cells", "100000 cells, more than the 2000 accepted"),
+    ("ref_amplification", "its answer was unusable (array 'a0' is referenced more than once)"),
 ])
 def test_a_refused_submission_says_why(graded, case, words):
     assert all(words in row["message"] for row in graded["rows"][case].values()), graded["rows"][case]
@@ -168,11 +169,34 @@ def test_the_process_count_sees_a_process_that_left_its_session():
         subprocess.run(["sh", "-c", "setsid sleep 30 >/dev/null 2>&1 & exit 0"], preexec_fn=tracker.join,
                        check=True)
         for _ in range(100):  # (until the background shell has become the sleep)
-            found = [line.split(": ", 1)[1].strip() for line in tracker.alive()]
+            found = [line.split(": ", 1)[1].split(" [")[0].strip() for line in tracker.alive()]
             if found == ["sleep 30"]:
                 break
             time.sleep(0.02)
         assert found == ["sleep 30"]
+
+
+def _start_zygote() -> list[int]:
+    from autograder.sandbox.zygote import _ZYGOTES, prepare_warm_start
+
+    prepare_warm_start()
+    return [z.proc.pid for z in _ZYGOTES]
+
+
+def test_a_closed_pool_leaves_no_helper_running():
+    """What made test_no_process_survives flaky: a pool process (``--jobs``) ends without atexit, so its zygote
+    ended only after it, and the forkserver and resource tracker only after the grader itself. All three are
+    now stopped, and waited for, when the pool closes, before the command returns."""
+    from multiprocessing import forkserver, resource_tracker
+
+    from autograder.classroom.runner import _Local
+
+    local = _Local(2)
+    zygotes = local.submit(_start_zygote).result(timeout=120)
+    helpers = [forkserver._forkserver._forkserver_pid, resource_tracker._resource_tracker._pid]
+    local.close()
+    assert zygotes and all(helpers)
+    assert [pid for pid in zygotes + helpers if _alive(pid)] == []
 
 
 def test_a_forged_stored_result_is_caught_and_regraded(graded):

@@ -281,13 +281,16 @@ def _tracking_base() -> str | None:
 
 
 def _command(pid: int) -> str:
+    """"pid: command line [name, state, uid, pids in its namespaces]" of a process, for a failure message (an
+    exiting process has no command line left)."""
     try:
         text = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:200]
+        status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                      if ":" in line)
+        fields = [status.get(k, "?").strip() for k in ("Name", "State", "Uid", "NSpid")]
     except OSError:
-        text = "?"
-    return f"{pid}: {text}"
-
-
+        text, fields = "?", []
+    return f"{pid}: {text} {fields}"
 def read_rows(out: Path) -> dict[str, dict[str, dict]]:
     """grades.csv as {student: {exercise: row}}."""
     rows: dict[str, dict[str, dict]] = {}
