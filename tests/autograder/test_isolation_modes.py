@@ -167,11 +167,13 @@ def _build(root: Path, mode: str, marker: str) -> dict:
 
     ctx = {"OUT_DIR": str(out), "SUBMITTED": str(submitted), "VICTIM": str(victim), "SOURCE": str(source),
            "GRADEBOOK": str(gradebook), "COURSE_LIB": str(Path(course_lib.__file__).parent),
-           "PROJECT": str(PROJECT), "MARKER": marker, "DROPS": CANDIDATE_DROPS, "ROOT": mode == "root"}
+           "PROJECT": str(PROJECT), "MARKER": marker, "DROPS": CANDIDATE_DROPS, "ROOT": mode == "root",
+           # (whether the grader has a delegated cgroup v2: known here for root only)
+           "CGROUP": isolation.find_delegated_cgroup().path is not None if mode == "root" else None}
 
     def fill(text: str) -> str:
         for key, value in ctx.items():
-            text = text.replace(f"@{key}@", str(value) if key == "ROOT" else repr(value))
+            text = text.replace(f"@{key}@", str(value) if key in ("ROOT", "CGROUP") else repr(value))
         return text
 
     for name, case in CASES.items():

@@ -133,7 +133,7 @@ def build(root: Path, cases, extra_ctx: dict | None = None) -> dict:
     root/submitted/<case>/<assignment>/                  one student per case
     root/out, root/grades/gradebook.db                   written by the command
     """
-    from autograder.sandbox.isolation import running_as_root
+    from autograder.sandbox.isolation import find_delegated_cgroup, running_as_root
     from autograder.sandbox.notebook import released_version
 
     source_dir = root / "course" / "source"
@@ -155,12 +155,15 @@ def build(root: Path, cases, extra_ctx: dict | None = None) -> dict:
     ctx = {"ROOT_DIR": str(root), "OUT_DIR": str(root / "out"), "SUBMITTED": str(submitted),
            "VICTIM": str(victim), "SOURCE": str(src_path), "SOURCE_DIR": str(source_dir),
            "GRADEBOOK": str(gradebook), "PRIVATE": str(private), "ROOT": running_as_root(),
+           # whether the grader has a delegated cgroup v2: known when it runs as this process's user
+           "CGROUP": (find_delegated_cgroup().path is not None
+                      if (extra_ctx or {}).get("ROOT", running_as_root()) == running_as_root() else None),
            "GRADES_DB": str(root / "grades" / "gradebook.db"),
            "COURSE_LIB": str(Path(course_lib.__file__).parent), "PROJECT": str(PROJECT), **(extra_ctx or {})}
 
     def fill(text):
         for key, value in ctx.items():
-            text = text.replace(f"@{key}@", repr(value) if key not in ("PORT", "ROOT") else str(value))
+            text = text.replace(f"@{key}@", repr(value) if key not in ("PORT", "ROOT", "CGROUP") else str(value))
         return text
 
     later = []
