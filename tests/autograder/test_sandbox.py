@@ -241,8 +241,8 @@ def test_learner_labels_are_inert_and_bounded(graded, case, shown):
     assert found and len(found.group(1)) <= 63, md  # the label is shown, bounded...
     assert case == "markdown_grade_id" or shown.search(messages), messages
     headings = [line for line in md.splitlines() if line.startswith("#")]
-    assert not any("pwned" in line or ": 5" in line or ": 1 / 1" in line or "5 of 5" in line
-                   for line in headings), headings  # ...and forges nothing
+    forged = ("pwned", "sigmoid: 5", "count_quadratic_terms: 1 / 1", "5 of 5")
+    assert not any(word in line for line in headings for word in forged), headings  # ...and forges nothing
     for text in (md, html, messages, stored):
         for injected in ("<img", "](http", "<!--", "\x1b", "\x07", "\u202e", "\\u001b", "\\u0007"):
             assert injected not in text, (injected, text[:3000])
