@@ -5,7 +5,9 @@ Interface
 ``check(obj, name=None) -> Result``
     Run the public cases of exercise ``name`` (default: ``obj.__name__``, i.e. the function or class name) against
     ``obj``; render a short report (HTML + plain text in Jupyter, plain text elsewhere, always on stdout) and raise
-    ``AssertionError`` with the same text when it fails, so that an nbgrader test cell scores it.
+    ``AssertionError`` with the same text when it fails, so that an nbgrader test cell scores it. The kernel
+    remembers each exercise's last diagnosis (failing case, misconception): when the learner edits, runs the check
+    again and fails the same case the same way, the misconception's second, more specific hint is shown.
 ``check_gradients(backward_propagation) -> Result``
     Compare the learner's analytic gradients on a small fixed network with central differences precomputed from
     the reference; the message names each wrong parameter array and its wrong entries.
@@ -22,7 +24,7 @@ from __future__ import annotations
 import html
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,6 +61,7 @@ class PublicExercise:
     cases: tuple[Case, ...]
     expected: tuple[dict, ...]
     mutants: tuple[tuple[str, str, tuple[dict, ...]], ...]   # (name, hint, observations per case)
+    second_hints: dict = field(default_factory=dict)          # a mutant's hint -> its second, more specific hint
 
     def mutants_for(self, i: int) -> list[tuple[str, dict]]:
         return [(hint, obs[i]) for _, hint, obs in self.mutants]
@@ -81,17 +84,24 @@ def load_exercise(name: str) -> PublicExercise:
         cases=tuple(Case.from_plain(c) for c in tree["cases"]),
         expected=tuple(tree["expected"]),
         mutants=tuple((m["name"], m["hint"], tuple(m["observations"])) for m in tree["mutants"]),
+        second_hints={m["hint"]: m["second_hint"] for m in tree["mutants"] if m.get("second_hint")},
     )
 
 
 def grade_cases(check_: Check, cases: Sequence[Case], obj: Any, expected: Sequence[dict],
-                mutants: Sequence[Sequence[tuple[str, dict]]]) -> Result:
-    """Probe ``obj`` on every case (lazily) and judge it; stop at the first missing/not-implemented verdict."""
+                mutants: Sequence[Sequence[tuple[str, dict]]], judged: list | None = None) -> Result:
+    """Probe ``obj`` on every case (lazily) and judge it; stop at the first missing/not-implemented verdict.
+
+    judged: when given, each (case, verdict for that case) is appended to it, in order.
+    """
     index = {id(case): i for i, case in enumerate(cases)}
 
     def judge_one(case: Case, observed: dict) -> Result:
         i = index[id(case)]
-        return judge(check_, case, observed, expected[i], mutants[i] if i < len(mutants) else ())
+        verdict = judge(check_, case, observed, expected[i], mutants[i] if i < len(mutants) else ())
+        if judged is not None:
+            judged.append((case, verdict))
+        return verdict
     pairs = ((case, probe(check_.name, obj, case)) for case in cases)
     return judge_cases(check_, pairs, judge_one)
 
@@ -152,8 +162,8 @@ def _name_of(obj: Any, name: str | None) -> str:
     return n
 
 
-def run_public(obj: Any, name: str) -> Result:
-    """Public cases of ``name`` against ``obj`` (no rendering, no raising)."""
+def run_public(obj: Any, name: str, judged: list | None = None) -> Result:
+    """Public cases of ``name`` against ``obj`` (no rendering, no raising); ``judged`` as in ``grade_cases``."""
     try:
         ex = load_exercise(name)
     except KeyError:
@@ -162,8 +172,50 @@ def run_public(obj: Any, name: str) -> Result:
     except Exception as exc:  # noqa: BLE001 - damaged data files: say so instead of a traceback
         return Result(name, False, 0.0, 0.0, f"the checker's data for {name!r} could not be read "
                                              f"({type(exc).__name__}); reinstall the checker.")
-    result = grade_cases(ex.check, ex.cases, obj, ex.expected, [ex.mutants_for(i) for i in range(len(ex.cases))])
+    result = grade_cases(ex.check, ex.cases, obj, ex.expected, [ex.mutants_for(i) for i in range(len(ex.cases))],
+                         judged)
     return replace(with_method(result, ex.check, obj), case_set="public")
+
+
+#: exercise -> (case label, hint) of the last failed ``check`` of this exercise in this process (the kernel)
+_LAST_DIAGNOSIS: dict[str, tuple[str, str]] = {}
+
+
+def diagnosis(result: Result, judged: Sequence[tuple[Case, Result]]) -> tuple[str, str] | None:
+    """(label of the first case that failed with the hint shown, that hint), or None (passed, or no hint)."""
+    if result.passed or not result.hint:
+        return None
+    for case, verdict in judged:
+        if not verdict.passed and result.hint in (verdict.candidates or (verdict.hint,)):
+            return case.label, result.hint
+    return None
+
+
+def escalate(result: Result, now: tuple[str, str] | None, before: tuple[str, str] | None,
+             second_hints: dict) -> Result:
+    """The result with the mutant's second, more specific hint when this failure repeats the previous one: the
+    same case failed with the same diagnosis (``diagnosis``). Otherwise the result as it is (the first hint)."""
+    second = second_hints.get(result.hint) if now is not None and now == before else None
+    if not second:
+        return result
+    return replace(result, hint=f"{second} (a second hint: case '{now[0]}' failed the same way last time)")
+
+
+def _checked_with_memory(obj: Any, name: str) -> Result:
+    """``run_public`` for the in-notebook ``check``: a repeated failure gets the second hint (``escalate``)."""
+    judged: list = []
+    result = run_public(obj, name, judged)
+    try:
+        second_hints = load_exercise(name).second_hints
+    except Exception:  # noqa: BLE001 - unknown exercise or damaged data: run_public has said so already
+        second_hints = {}
+    now = diagnosis(result, judged)
+    shown = escalate(result, now, _LAST_DIAGNOSIS.get(name), second_hints)
+    if now is None:
+        _LAST_DIAGNOSIS.pop(name, None)
+    else:
+        _LAST_DIAGNOSIS[name] = now
+    return shown
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -248,9 +300,11 @@ def _finish(result: Result, label: str = "public checks") -> Result | None:
 def check(obj: Any, name: str | None = None) -> Result | None:
     """Check ``obj`` against the public cases of its exercise; raise AssertionError if it fails.
 
-    Returns the Result outside Jupyter, None inside a kernel (where the report is displayed instead).
+    Returns the Result outside Jupyter, None inside a kernel (where the report is displayed instead). When the
+    same case fails with the same misconception as at the previous call (the learner edited and ran the check
+    again), the misconception's second, more specific hint is shown instead of the first.
     """
-    return _finish(run_public(obj, _name_of(obj, name)))
+    return _finish(_checked_with_memory(obj, _name_of(obj, name)))
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
 ``--check`` (or ``verify()``) recomputes everything and reports files that no longer match course_lib.
 
 Files: ``index.json`` (assignments -> exercises, points), ``<exercise>.json`` + ``.npz`` (the Check, the public
-cases, the reference's observation per case, and each mutant's observation per case with its hint), and
+cases, the reference's observation per case, and each mutant's observation per case with its hint and second
+hint), and
 ``gradient_check.json`` + ``.npz`` for ``check_gradients``. Arrays go through ``encode.write_channel``
 (``allow_pickle=False`` on load). Property-judged exercises whose judge does not need the reference's output
 (init_params, split_and_scale) store no reference/mutant observations: their judges name the misconception.
@@ -52,7 +53,8 @@ def exercise_tree(spec) -> dict:
     # a property judge needs no reference observation, but a plain call (a case that must raise) does
     expected = [_PLACEHOLDER if light and c.probe != "call" else _strip(spec.expected(c)) for c in cases]
     mutants = [] if light else [
-        {"name": m.name, "hint": m.hint, "observations": [_strip(obs) for obs in _mutant_obs(spec.name, m, cases)]}
+        {"name": m.name, "hint": m.hint, "second_hint": m.second_hint,
+         "observations": [_strip(obs) for obs in _mutant_obs(spec.name, m, cases)]}
         for m in shipped_mutants(spec)]
     return {"check": spec.check.to_plain(), "cases": [c.to_plain() for c in cases], "expected": expected,
             "mutants": mutants}

@@ -18,7 +18,9 @@ The first three are "honest" submissions: both graders must give them the same t
 every cell, plots and experiments included), and ``autograder grade`` grades the whole submitted/ tree with
 ``--jobs`` processes (learner code in the sandbox, demonstration cells skipped, writing grades.csv, feedback, an
 nbgrader gradebook and the autograded/ tree). Printed: both wall times, submissions per second, the ratio, and
-whether the totals agree on every honest submission.
+whether the totals agree on every honest submission. Then ``autograder report`` writes the class report, and every
+number of its Markdown is recomputed from grades.csv (``tests/autograder/report_oracle.py``, pandas); the
+script fails when the totals or the report disagree.
 """
 
 from __future__ import annotations
@@ -143,6 +145,11 @@ def main(argv=None) -> int:
                             "--source", str(course / "notebooks"), "--jobs", str(jobs), "--no-progress",
                             "--gradebook", str(ours_db)], course)
         ours = nbgrader_totals(ours_db, assignments)
+        report_seconds = run([autograder, "report", str(root / "graded")], course)
+        sys.path.insert(0, str(REPO / "tests" / "autograder"))
+        from report_oracle import report_problems
+
+        report_disagrees = report_problems(root / "graded")
 
         ratio = nbgrader_seconds / ours_seconds
         print(f"nbgrader autograde : {nbgrader_seconds:7.1f} s  {n / nbgrader_seconds:6.2f} submissions/s")
@@ -159,7 +166,11 @@ def main(argv=None) -> int:
             broken = [key for key, kind in kinds.items() if kind == "broken" and key[1] == assignment]
             nb_mean, our_mean = (sum(t.get(k, 0.0) for k in broken) / max(1, len(broken)) for t in (theirs, ours))
             print(f"broken {assignment}: mean total nbgrader {nb_mean:.2f}, autograder {our_mean:.2f}")
-        return 0 if not disagree else 1
+        print(f"autograder report  : {report_seconds:7.1f} s; "
+              f"{'agrees with grades.csv' if not report_disagrees else 'DISAGREES with grades.csv:'}")
+        for problem in report_disagrees:
+            print(f"  {problem}")
+        return 0 if not disagree and not report_disagrees else 1
     finally:
         if args.keep:
             print(f"kept {root}")

@@ -49,7 +49,8 @@ def add_grade(sub) -> argparse.ArgumentParser:
     group.add_argument("--gradebook", default=None, metavar="PATH_OR_URL",
                        help="also record the scores in this nbgrader gradebook (default: the course's "
                             "gradebook.db when SUBMITTED_DIR is an nbgrader course's submitted/ folder) and write "
-                            "nbgrader's autograded/ notebooks with the feedback")
+                            "nbgrader's autograded/ notebooks (the course's, else OUT_DIR/autograded/): each cell "
+                            "with what it printed and drew in the grader's run, each test cell with the feedback")
     group.add_argument("--no-gradebook", action="store_true",
                        help="write no gradebook and no autograded/ notebooks, even in an nbgrader course")
     group.add_argument("--gradescope", action="store_true",

@@ -12,22 +12,28 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import io
+import json
 import logging
 import os
-import re
 import shutil
 import sys
+import typing
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import nbformat
 
+from autograder.sandbox.outputs import not_run_output
+
 from .records import ExerciseRow, SubmissionResult
 
 __all__ = [
     "CourseInfo",
+    "annotated_notebook",
+    "clean_outputs",
     "GradeOfRecord",
     "LatePenaltyConfigError",
     "ScoreOfRecord",
@@ -168,19 +174,26 @@ def _timestamp(submission_dir: Path | None):
         return None
 
 
+@functools.lru_cache(maxsize=1)
+def alembic_head() -> str:
+    """The newest revision of nbgrader's gradebook schema, read from nbgrader's own migration scripts."""
+    import nbgrader
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(os.path.join(os.path.dirname(nbgrader.__file__), "alembic")).get_current_head()
+
+
 @contextlib.contextmanager
-def _alembic_on_path():
-    """nbgrader creates a gradebook by running the ``alembic`` command of its environment; put this interpreter's
-    own first on PATH (its environment may not be activated, e.g. ``.venv/bin/autograder grade``, and another
-    environment's ``alembic`` on PATH may belong to an interpreter this user cannot run)."""
-    here = os.path.dirname(sys.executable)
-    old = os.environ.get("PATH", "")
-    if os.access(os.path.join(here, "alembic"), os.X_OK):
-        os.environ["PATH"] = here + os.pathsep + old
-    try:
+def _gradebook_schema_here():
+    """nbgrader stamps a new gradebook with its schema revision by running the ``alembic heads`` command: a second
+    Python process (seconds per run), taken from PATH (where another environment's ``alembic`` may belong to an
+    interpreter this user cannot run, or to another nbgrader). Read the same revision in this process instead."""
+    from unittest import mock
+
+    import nbgrader.api
+
+    with mock.patch.object(nbgrader.api, "get_alembic_version", alembic_head):
         yield
-    finally:
-        os.environ["PATH"] = old
 
 
 def write_gradebook(
@@ -208,7 +221,7 @@ def write_gradebook(
     assigner = late_penalty_assigner(config, course_root)  # a wrong plugin name fails before anything is written
     written = 0
     late = []
-    with warnings.catch_warnings(), _alembic_on_path(), Gradebook(db_url, course_id) as gradebook:
+    with warnings.catch_warnings(), _gradebook_schema_here(), Gradebook(db_url, course_id) as gradebook:
         # nbgrader's own add_submission triggers SQLAlchemy autoflush warnings (nbgrader autograde shows them too)
         warnings.filterwarnings("ignore", message=".*not in session.*")
         for result in results:
@@ -291,7 +304,7 @@ def assign_late_penalty(assigner, db_url: str, student_id: str, assignment: str,
     (the plugin decides; nbgrader clamps the penalty to [0, score]), exactly as in ``nbgrader autograde``."""
     resources = {"nbgrader": {"notebook": notebook, "assignment": assignment, "student": student_id,
                               "db_url": db_url}}
-    with warnings.catch_warnings(), _alembic_on_path(), _importable(course_root):
+    with warnings.catch_warnings(), _gradebook_schema_here(), _importable(course_root):
         warnings.filterwarnings("ignore", message=".*not in session.*")
         assigner.preprocess(nbformat.v4.new_notebook(), resources)
 
@@ -362,7 +375,7 @@ def read_scores(db_url: str, keys: Iterable[tuple[str, str]], *, course_id: str 
     from nbgrader.api import Gradebook, MissingEntry
 
     records = {}
-    with warnings.catch_warnings(), _alembic_on_path(), Gradebook(db_url, course_id) as gradebook:
+    with warnings.catch_warnings(), _gradebook_schema_here(), Gradebook(db_url, course_id) as gradebook:
         warnings.filterwarnings("ignore", message=".*not in session.*")
         for student_id, assignment in keys:
             try:
@@ -413,130 +426,56 @@ def _nbgrader_meta(cell) -> dict:
     return meta if isinstance(meta, dict) else {}
 
 
-# --- outputs of the learner's cells, as the sandbox's worker produced them (untrusted) -----------------------
-
-#: what a learner's output may carry into autograded/ (formgrader and nbgrader's feedback render it): plain text
-#: and raster images only; HTML, SVG, JavaScript and widgets could run script in the instructor's browser
-SAFE_MIME = ("text/plain", "image/png", "image/jpeg")
-IMAGE_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
-MAX_TEXT_CHARS = 20_000  # per output (nbgrader's LimitOutput keeps 1000 lines)
-MAX_IMAGE_BYTES = 1 << 20  # per image, decoded
-MAX_OUTPUTS_PER_CELL = 20
-MAX_NOTEBOOK_OUTPUT_BYTES = 8 << 20  # all outputs of one notebook
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# --- outputs of the learner's cells, as the sandbox's worker recorded them ----------------------------------
 
 
-def _clean_text(value, limit: int = MAX_TEXT_CHARS) -> str | None:
-    """A string (or nbformat's list of strings) as bounded printable text; None when it is neither."""
-    if isinstance(value, list) and all(type(v) is str for v in value):
-        value = "".join(value)
-    if type(value) is not str:
-        return None
-    text = _CONTROL.sub("", _ANSI.sub("", value[: limit * 2]))
-    return text if len(text) <= limit else text[:limit] + "\n... (output truncated)\n"
+def clean_outputs(raw_by_cell, budget: list[int] | None = None) -> dict[str, list]:
+    """``{"c<submission cell index>": [output, ...]}`` of a grade's record (``NotebookGrade.outputs``) as
+    nbformat nodes, each output rebuilt again from validated plain data by
+    ``autograder.sandbox.outputs.clean_cell_outputs`` (text, PNG and the grader's own error lines; bounded)."""
+    from autograder.sandbox.outputs import clean_cell_outputs
+
+    return {key: [nbformat.from_dict(o) for o in outputs]
+            for key, outputs in clean_cell_outputs(raw_by_cell, budget, errors=True).items()}
 
 
-def _clean_image(mime: str, value) -> str | None:
-    """Base64 text of a real PNG/JPEG of bounded size, else None (checked by decoding it)."""
-    import base64
-    import binascii
+def _demo_cells(source: Path | None):
+    """(grade_ids, cell ids, texts) of the source notebook's demonstration cells, matched as the sandbox's
+    planner matches them (``sandbox.notebook.plan_cells``)."""
+    from autograder.sandbox.notebook import load_source
 
-    if isinstance(value, list) and all(type(v) is str for v in value):
-        value = "".join(value)
-    if type(value) is not str or len(value) > MAX_IMAGE_BYTES * 4 // 3 + 16:
-        return None
+    if source is None:
+        return set(), set(), set()
     try:
-        raw = base64.b64decode(value.replace("\n", ""), validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    if not raw.startswith(IMAGE_MAGIC[mime]) or len(raw) > MAX_IMAGE_BYTES:
-        return None
-    return base64.b64encode(raw).decode("ascii")
+        cells = [c for c in load_source(Path(source)).cells if c.kind == "demo"]
+    except Exception:  # noqa: BLE001 - an unreadable source: no cell is known to be a demonstration
+        return set(), set(), set()
+    return ({c.grade_id for c in cells if c.grade_id}, {c.cell_id for c in cells if c.cell_id},
+            {c.source.strip() for c in cells if c.source.strip()})
 
 
-def _clean_output(raw) -> nbformat.NotebookNode | None:
-    """One output from the worker rebuilt from scratch with nbformat (nothing of the original object is kept
-    but validated strings), or None when it is not a plain-data output of an allowed kind."""
-    if type(raw) is not dict:
-        return None
-    kind = raw.get("output_type")
-    if kind == "stream":
-        text = _clean_text(raw.get("text"))
-        name = raw.get("name") if raw.get("name") in ("stdout", "stderr") else "stdout"
-        return nbformat.v4.new_output("stream", name=name, text=text) if text else None
-    if kind in ("display_data", "execute_result"):
-        data = raw.get("data")
-        if type(data) is not dict:
-            return None
-        clean = {}
-        for mime in SAFE_MIME:
-            if mime in data:
-                value = _clean_text(data[mime]) if mime == "text/plain" else _clean_image(mime, data[mime])
-                if value:
-                    clean[mime] = value
-        if not clean:
-            return None
-        if kind == "execute_result":
-            return nbformat.v4.new_output("execute_result", data=clean, execution_count=None)
-        return nbformat.v4.new_output("display_data", data=clean)
-    if kind == "error":
-        lines = raw.get("traceback")
-        lines = [t for t in (_clean_text(x, 2000) for x in lines[:100]) if t is not None] \
-            if type(lines) is list else []
-        return nbformat.v4.new_output("error", ename=_clean_text(raw.get("ename"), 200) or "Error",
-                                      evalue=_clean_text(raw.get("evalue"), 2000) or "", traceback=lines)
-    return None
+def _not_run_reason(cell, demos) -> str:
+    grade_ids, cell_ids, texts = demos
+    if (_nbgrader_meta(cell).get("grade_id") in grade_ids or cell.get("id") in cell_ids
+            or (cell.source.strip() and cell.source.strip() in texts)):
+        return "a demonstration cell; run it yourself to see its output"
+    return "it stopped an earlier run of this notebook (see the feedback), so the rest ran without it"
 
 
-def _output_size(output) -> int:
-    return len(nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[output])])))
+def annotated_notebook(submitted: Path | typing.TextIO | None, source: Path | None, rows: Sequence[ExerciseRow],
+                       outputs: dict[str, list] | None = None):
+    """The submission as ``nbgrader autograde`` leaves it: each cell with the outputs of the grader's own run,
+    each test cell with our feedback as its output.
 
-
-def clean_outputs(raw_by_cell, budget: list[int] | None = None) -> dict[int, list]:
-    """{submission cell index: outputs} from the worker's untrusted ``{"c<index>": [output, ...]}`` mapping.
-
-    Each output is rebuilt from validated strings (``_clean_output``): text is bounded and stripped of control
-    and ANSI sequences, images must decode as PNG/JPEG within a size limit, any other MIME type, metadata or
-    unknown field is dropped. At most MAX_OUTPUTS_PER_CELL per cell and MAX_NOTEBOOK_OUTPUT_BYTES per notebook
-    are kept; a cell that lost outputs to a limit says so.
-    """
-    budget = budget if budget is not None else [MAX_NOTEBOOK_OUTPUT_BYTES]
-    cleaned: dict[int, list] = {}
-    if type(raw_by_cell) is not dict:
-        return cleaned
-    for key, outputs in raw_by_cell.items():
-        if type(key) is not str or not re.fullmatch(r"c\d{1,6}", key) or type(outputs) is not list:
-            continue
-        kept, dropped = [], 0
-        for raw in outputs[: MAX_OUTPUTS_PER_CELL * 4]:
-            output = _clean_output(raw)
-            if output is None:
-                continue
-            size = _output_size(output)
-            if len(kept) >= MAX_OUTPUTS_PER_CELL or size > budget[0]:
-                dropped += 1
-                continue
-            budget[0] -= size
-            kept.append(output)
-        if dropped:
-            kept.append(nbformat.v4.new_output("stream", name="stdout",
-                                               text=f"... {dropped} more output(s) not kept (size limit)\n"))
-        if kept:
-            cleaned[int(key[1:])] = kept
-    return cleaned
-
-
-def annotated_notebook(submitted: Path | None, source: Path | None, rows: Sequence[ExerciseRow],
-                       outputs: dict[int, list] | None = None):
-    """The submission with our feedback as the output of each test cell, and the outputs the grader's own run
-    produced (``outputs``: submission cell index -> cleaned outputs, see ``clean_outputs``) in the others.
-
-    Test cells get the released text of the instructor's source (what the grader checked, whatever the
-    submission holds) and only our feedback, whatever the learner's run printed; a test cell missing from the
-    submission is appended. Every output the submission arrived with is cleared first (as ``nbgrader
-    autograde`` does), so nothing the learner typed into the file is shown as output. An unreadable submission
-    is replaced by the released source notebook, so that feedback can still be generated for it.
+    outputs: what the sandbox's worker recorded for each cell it ran (``NotebookGrade.outputs``: ``"c<cell
+    index>"`` -> outputs), checked again here (``clean_outputs``: text and PNG only, bounded). Every output the
+    submission arrived with is cleared first (as ``nbgrader autograde`` does), so nothing the learner typed into
+    the file is shown as output. When the worker ran the notebook, a code cell it did not run says so: a
+    demonstration cell (tagged ``demo`` in the source), or a cell that stopped an earlier attempt. Test cells get
+    the released text of the instructor's source (what the grader checked, whatever the submission holds) and
+    only our feedback, whatever the learner's run printed; a test cell missing from the submission is appended.
+    An unreadable submission is replaced by the released source notebook, so that feedback can still be
+    generated for it.
     """
     from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
@@ -560,11 +499,18 @@ def annotated_notebook(submitted: Path | None, source: Path | None, rows: Sequen
         released_tests = {_nbgrader_meta(c).get("grade_id"): c for c in released.cells
                           if _nbgrader_meta(c).get("grade") and not _nbgrader_meta(c).get("solution")}
     seen = set()
-    outputs = outputs if notebook is not released else None
+    outputs = clean_outputs(outputs) if outputs and notebook is not released else {}
+    demos = _demo_cells(source) if outputs else None
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue
-        cell.outputs = list((outputs or {}).get(index, ()))
+        key = f"c{index}"
+        if key in outputs:
+            cell.outputs = outputs[key]
+        elif demos is not None and cell.source.strip():
+            cell.outputs = [nbformat.from_dict(not_run_output(_not_run_reason(cell, demos)))]
+        else:
+            cell.outputs = []
         cell.execution_count = None
         meta = _nbgrader_meta(cell)
         grade_id = meta.get("grade_id")
@@ -615,12 +561,30 @@ def write_autograded(
     submitted = {rel[:-6]: content for rel, content in files.items() if rel.endswith(".ipynb") and "/" not in rel}
     for name in sorted(set(graded) | set(submitted)):
         rows = graded[name].rows if name in graded else ()
-        content = submitted.get(name)
-        text = io.StringIO(content.decode("utf-8", "replace")) if content is not None else None
-        notebook = annotated_notebook(text, sources.get(name), rows)
+        text = _without_outputs(submitted[name]) if name in submitted else None
+        outputs = graded[name].outputs if name in graded else None
+        notebook = annotated_notebook(text, sources.get(name), rows, outputs)
         if notebook is not None:
             atomic_write_text(target / f"{name}.ipynb", nbformat.writes(notebook))
     return target
+
+
+def _without_outputs(content: bytes) -> io.StringIO | None:
+    """The submitted notebook's JSON without its outputs (the annotated copy clears them anyway), read within the
+    sandbox's bounds (``sandbox.notebook.read_submission``: size, JSON values, cells, text), so that a hostile
+    file costs the grading process no more here than when it was graded; None when it is outside them or
+    unreadable (it was graded so: the released source is annotated instead)."""
+    from autograder.sandbox.notebook import UnreadableNotebook, load_json, read_submission
+
+    try:
+        read_submission(content)
+        data = load_json(content.decode("utf-8"))
+    except (UnreadableNotebook, ValueError, RecursionError):
+        return None
+    for cell in data.get("cells") or ():
+        if isinstance(cell, dict) and "outputs" in cell:
+            cell["outputs"] = []
+    return io.StringIO(json.dumps(data))
 
 
 def _write_new_file(folder: Path, rel: str, content: bytes) -> None:

@@ -78,12 +78,18 @@ def S(x) -> dict:
 
 @dataclass(frozen=True)
 class Mutant:
-    """A known-wrong variant of the reference and the hint a learner whose output matches it should see."""
+    """A known-wrong variant of the reference and the hint a learner whose output matches it should see.
+
+    ``hint`` names the misconception and where to look; ``second_hint`` is more specific (still not the fixed
+    code) and is shown by the in-notebook ``check`` when the learner fails the same case with the same diagnosis
+    again (``autograder.public``).
+    """
 
     name: str
     hint: str
     fn: Any
-    reproducible: bool = True   # False: its output is random by design (e.g. ignores the seed); not verified
+    reproducible: bool = True   # False: its output is random by design (e.g. ignores the seed); not shipped
+    second_hint: str = ""
 
 
 @dataclass(frozen=True)

@@ -74,21 +74,35 @@ BINARY_CROSS_ENTROPY = ExerciseSpec(
     "binary_cross_entropy", ASSIGNMENT, 2, "course_lib.losses:binary_cross_entropy", bce_cases,
     mutants=(
         Mutant("no_minus", "the cost is MINUS the mean log-likelihood: it is positive, and smaller is better",
-               lambda Y, h: float(np.mean(_bce_terms(Y, h)))),
+               lambda Y, h: float(np.mean(_bce_terms(Y, h))),
+               second_hint=('your cost is negative: the log of a probability is <= 0, so the mean log-likelihood is '
+                            '<= 0 and the cost is its opposite')),
         Mutant("sum", "the cost is the MEAN over the batch, not the sum (divide by m)",
-               lambda Y, h: float(-np.sum(_bce_terms(Y, h)))),
+               lambda Y, h: float(-np.sum(_bce_terms(Y, h))),
+               second_hint=('your cost grows with the number of samples (repeat a batch twice and it doubles): the '
+                            'cost is the average per sample')),
         Mutant("one_term", "both terms are needed: Y log h + (1 - Y) log(1 - h)",
-               lambda Y, h: float(-np.mean(np.asarray(Y) * np.log(np.clip(h, 1e-15, 1))))),
+               lambda Y, h: float(-np.mean(np.asarray(Y) * np.log(np.clip(h, 1e-15, 1)))),
+               second_hint=('with every label 1 (or every label 0) your cost is right, with the other label it is '
+                            'not: the samples of one label contribute nothing')),
         Mutant("inverted", "label 1 goes with log(h) and label 0 with log(1 - h)",
-               lambda Y, h: float(-np.mean(_bce_terms(1 - np.asarray(Y, float), h)))),
+               lambda Y, h: float(-np.mean(_bce_terms(1 - np.asarray(Y, float), h))),
+               second_hint=('a confident right prediction (h close to Y) must cost almost nothing; with your formula '
+                            'it costs a lot: check which label goes with which log')),
         Mutant("matrix", "a product of an (m, 1) transposed with an (m, 1) column is a (1, 1) array, not a number: "
                          "the exercise asks for a Python float",
                lambda Y, h: -(np.asarray(Y).T @ np.log(np.clip(h, 1e-15, 1 - 1e-15))
-                              + (1 - np.asarray(Y)).T @ np.log(1 - np.clip(h, 1e-15, 1 - 1e-15))) / len(Y)),
+                              + (1 - np.asarray(Y)).T @ np.log(1 - np.clip(h, 1e-15, 1 - 1e-15))) / len(Y),
+               second_hint=('print the type and the shape of what you return: a (1, 1) array is not a number, and the'
+                            ' exercise asks for a Python float')),
         Mutant("no_clip", "log(0) is -inf (and 0 * -inf is nan): a prediction of exactly 0 or 1 must never reach "
-                          "the log; re-read the exercise's sentence on clipping", _bce_no_clip),
+                          "the log; re-read the exercise's sentence on clipping", _bce_no_clip,
+               second_hint=('try Y = [[1]] with h = [[0.0]]: your cost is inf or nan; the clipping must happen before'
+                            ' the log')),
         Mutant("clip_in_place", "np.clip(h, ..., out=h) (or h[h < eps] = eps) clips the CALLER's array: clip into a "
-                                "new array", _bce_clip_in_place),
+                                "new array", _bce_clip_in_place,
+               second_hint=("print the caller's h before and after calling your function: it changed; the clipped "
+                            'values belong in a new array')),
     ),
     # rtol 1e-6 accepts a small epsilon inside the log (np.log(h + 1e-8)), another valid way to stay finite
     arg_names=("Y", "h"), rtol=1e-6, atol=1e-9, purity=True,
@@ -156,25 +170,40 @@ BACKWARD_PROPAGATION = ExerciseSpec(
     mutants=(
         Mutant("summed", "your gradients are m times too large: the cost is a MEAN over the batch, so the error at "
                          "the output layer carries a 1/m; look at where your backward pass starts",
-               lambda X, Y, p, c: _backward_variant(X, Y, p, c, scale=1.0)),
+               lambda X, Y, p, c: _backward_variant(X, Y, p, c, scale=1.0),
+               second_hint=('grade your function on a batch and on the same batch repeated twice: the gradients of a '
+                            'mean cost are equal, yours double; the 1/m belongs to the first dZ, at the output layer')),
         Mutant("sign", "the signs are flipped (that is gradient ascent): dZ_L = h - Y, not Y - h",
-               lambda X, Y, p, c: _backward_variant(X, Y, p, c, sign=-1.0)),
+               lambda X, Y, p, c: _backward_variant(X, Y, p, c, sign=-1.0),
+               second_hint=('take a small step params - learning_rate * grads: the cost must go down, with your '
+                            "gradients it goes up; check the sign of the output layer's dZ")),
         Mutant("no_sigmoid_derivative", "going back through a hidden layer's sigmoid multiplies by its derivative "
                                         "(chain rule): that factor is missing between dA and dZ",
-               lambda X, Y, p, c: _backward_variant(X, Y, p, c, no_deriv=True)),
+               lambda X, Y, p, c: _backward_variant(X, Y, p, c, no_deriv=True),
+               second_hint=('the gradients of the last layer are right, those of the earlier layers are not: between '
+                            "a hidden layer's dA and its dZ the chain rule passes through that layer's activation")),
         Mutant("transposed", "dtheta_l = A_{l-1}.T @ dZ_l has the shape of theta_l (n_{l-1}, n_l); yours is "
-                             "transposed", lambda X, Y, p, c: _backward_variant(X, Y, p, c, transpose=True)),
+                             "transposed", lambda X, Y, p, c: _backward_variant(X, Y, p, c, transpose=True),
+               second_hint=('print dtheta_l.shape next to theta_l.shape for every l: they must be equal; in the '
+                            'product that gives dtheta_l the previous activations come first, transposed')),
         Mutant("db_keepdims", "db_l has the shape of b_l, (n_l,): sum over the samples without keepdims",
-               lambda X, Y, p, c: _backward_variant(X, Y, p, c, db_keepdims=True)),
+               lambda X, Y, p, c: _backward_variant(X, Y, p, c, db_keepdims=True),
+               second_hint=('print db_l.shape next to b_l.shape: they must be equal; your sum over the samples keeps '
+                            'an extra axis')),
         Mutant("db_unsummed", "db_l sums dZ_l over the samples (axis=0)",
-               lambda X, Y, p, c: _backward_variant(X, Y, p, c, db_unsummed=True)),
+               lambda X, Y, p, c: _backward_variant(X, Y, p, c, db_unsummed=True),
+               second_hint="db_l has one entry per unit, not one per sample and unit: compare its shape with b_l's"),
         Mutant("sigma_prime_from_Z", "sigma'(Z) = A * (1 - A) needs the layer's ACTIVATION A = sigmoid(Z): your "
                                      "derivative is computed from the pre-activation Z. Check which cache entry "
                                      "feeds the derivative", lambda X, Y, p, c: _backward_variant(X, Y, p, c,
-                                                                                                 from_z=True)),
+                                                                                                 from_z=True),
+               second_hint=('print the values your derivative is computed from: activations all lie in (0, 1), pre-'
+                            "activations do not; read the cache entry of the layer's A")),
         Mutant("two_layers_only", "your gradients stop after theta_2: loop over every layer in params, from L down to "
                                   "1 (a network may have more than one hidden layer)",
-               lambda X, Y, p, c: _backward_variant(X, Y, p, c, two_layers=True)),
+               lambda X, Y, p, c: _backward_variant(X, Y, p, c, two_layers=True),
+               second_hint=('try a network of three layers (theta_1 to theta_3): the gradients of its first layer are'
+                            ' missing; the loop must visit every l from L down to 1')),
     ),
     arg_names=("X", "Y", "params", "cache"), output_names=("grads",), rtol=1e-6, atol=1e-10, purity=True,
     requirements=(
@@ -240,13 +269,19 @@ NUMERICAL_GRADIENT = ExerciseSpec(
     "numerical_gradient", ASSIGNMENT, 2, "course_lib.gradcheck:numerical_gradient", numgrad_cases,
     mutants=(
         Mutant("forward", "use CENTRAL differences (f(x + eps) - f(x - eps)) / (2 eps): forward differences are "
-                          "only accurate to O(eps)", _numgrad_forward),
+                          "only accurate to O(eps)", _numgrad_forward,
+               second_hint=('on f(x) = x**3 at x = 1 your estimate is off by about 3 eps: it looks at f on one side '
+                            'of x only')),
         Mutant("eps_not_2eps", "the central difference divides by 2 * eps (the distance between x - eps and "
                                "x + eps); your gradient is twice too large",
-               lambda f, x, eps=1e-5: _numgrad_scaled(f, x, eps, 1.0)),
+               lambda f, x, eps=1e-5: _numgrad_scaled(f, x, eps, 1.0),
+               second_hint=('on f(x) = x**2 at x = 1 your estimate is 4 instead of 2: divide by the distance between '
+                            'the two points where you evaluated f')),
         Mutant("in_place", "x must be unchanged afterwards: adding and subtracting eps in place does not restore "
                            "it exactly in floating point; perturb a copy, or save x[i] and put it back",
-               _numgrad_in_place),
+               _numgrad_in_place,
+               second_hint=('compare x before and after your function with np.array_equal: adding and then '
+                            'subtracting eps leaves rounding errors behind; restore the value you saved')),
     ),
     purity=True, arg_names=("f", "x", "eps"), rtol=1e-7, atol=1e-8,
     requirements=(
@@ -297,13 +332,20 @@ RELATIVE_ERROR = ExerciseSpec(
     "relative_error", ASSIGNMENT, 1, "course_lib.gradcheck:relative_error", relerr_cases,
     mutants=(
         Mutant("no_denominator", "divide by ||a|| + ||b||: the relative error is scale-free",
-               lambda a, b: _relerr_var(a, b, "no_denominator")),
+               lambda a, b: _relerr_var(a, b, "no_denominator"),
+               second_hint='multiply both a and b by 1000: a relative error does not change, yours grows 1000 times'),
         Mutant("max", "use the Frobenius norm (np.linalg.norm of the whole array), not the largest entry",
-               lambda a, b: _relerr_var(a, b, "max")),
+               lambda a, b: _relerr_var(a, b, "max"),
+               second_hint=('change one entry of b a little: your error ignores how large the other entries are; the '
+                            'norm runs over every entry')),
         Mutant("no_zero_guard", "when a and b are both zero the relative error is 0.0 (avoid 0 / 0 = nan)",
-               lambda a, b: _relerr_var(a, b, "no_zero_guard")),
+               lambda a, b: _relerr_var(a, b, "no_zero_guard"),
+               second_hint=('call your function on two arrays of zeros: 0.0 is expected, yours is nan; handle a zero '
+                            'denominator before dividing')),
         Mutant("norm_of_sum", "the denominator is ||a|| + ||b||, not ||a + b||",
-               lambda a, b: _relerr_var(a, b, "norm_of_sum")),
+               lambda a, b: _relerr_var(a, b, "norm_of_sum"),
+               second_hint=('try b = -a: your denominator is 0 although neither array is; the two norms are added, '
+                            'not taken of the sum')),
     ),
     arg_names=("a", "b"), rtol=1e-9, atol=1e-15,
     requirements=(
@@ -356,13 +398,19 @@ UPDATE_PARAMS = ExerciseSpec(
     "update_params", ASSIGNMENT, 1, "course_lib.network:update_params", update_cases,
     mutants=(
         Mutant("plus", "gradient DEscent subtracts: theta - learning_rate * dtheta (with + the cost goes up)",
-               lambda p, g, lr: _update_var(p, g, lr, sign=1.0)),
+               lambda p, g, lr: _update_var(p, g, lr, sign=1.0),
+               second_hint=('after one update with a small learning rate the cost must go down, with yours it goes '
+                            'up: look at the sign of the step')),
         Mutant("no_lr", "multiply each gradient by the learning rate",
-               lambda p, g, lr: _update_var(p, g, lr, use_lr=False)),
+               lambda p, g, lr: _update_var(p, g, lr, use_lr=False),
+               second_hint='call your function with two learning rates: your update does not depend on it'),
         Mutant("no_biases", "update the biases too: b_l - learning_rate * db_l",
-               lambda p, g, lr: _update_var(p, g, lr, biases=False)),
+               lambda p, g, lr: _update_var(p, g, lr, biases=False),
+               second_hint="compare params['b1'] before and after your update: the biases must move too"),
         Mutant("in_place", "return a NEW dict of new arrays; `params[k] -= ...` changes the caller's arrays",
-               _update_in_place),
+               _update_in_place,
+               second_hint=("compare the caller's params before and after your call: they changed; compute each new "
+                            'array with an expression instead of an augmented assignment')),
     ),
     purity=True, arg_names=("params", "grads", "learning_rate"), output_names=("new_params",), atol=1e-12,
     requirements=(

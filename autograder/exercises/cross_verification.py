@@ -48,11 +48,17 @@ def _variant(**changes):
 MAKE_EQUIVALENT_MLP = ExerciseSpec(
     "make_equivalent_mlp", ASSIGNMENT, 3, "course_lib.sklearn_bridge:make_equivalent_mlp", mlp_cases,
     mutants=(
-        Mutant("alpha", HINTS["mlp_alpha"], _variant(alpha=1e-4)),
-        Mutant("momentum", HINTS["mlp_momentum"], _variant(momentum=0.9, nesterovs_momentum=True)),
-        Mutant("batch", HINTS["mlp_batch"], _variant(batch_size="auto")),
-        Mutant("activation", HINTS["mlp_activation"], _variant(activation="relu")),
-        Mutant("solver", HINTS["mlp_solver"], _variant(solver="adam")),
+        Mutant("alpha", HINTS["mlp_alpha"], _variant(alpha=1e-4),
+               second_hint=("print the model's get_params() and compare every option with what our network does: one "
+                            'of them adds a penalty to the cost')),
+        Mutant("momentum", HINTS["mlp_momentum"], _variant(momentum=0.9, nesterovs_momentum=True),
+               second_hint="print the model's get_params(): one option makes each step remember the previous one"),
+        Mutant("batch", HINTS["mlp_batch"], _variant(batch_size="auto"),
+               second_hint="print the model's get_params(): how many samples does each of its steps use?"),
+        Mutant("activation", HINTS["mlp_activation"], _variant(activation="relu"),
+               second_hint="print the model's get_params(): which function does its hidden layer apply?"),
+        Mutant("solver", HINTS["mlp_solver"], _variant(solver="adam"),
+               second_hint="print the model's get_params(): which optimiser does it use?"),
     ),
     judge_kind="mlp", arg_names=("hidden", "learning_rate", "iterations", "n_samples"),
     requirements=(

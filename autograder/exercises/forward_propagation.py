@@ -53,13 +53,19 @@ LAYER_FORWARD = ExerciseSpec(
     "layer_forward", ASSIGNMENT, 2, "course_lib.network:layer_forward", layer_cases,
     mutants=(
         Mutant("no_sigmoid", "a layer outputs A = sigmoid(Z) with Z = A_prev @ theta + b: apply the sigmoid",
-               _lin),
+               _lin,
+               second_hint='some of your activations lie outside (0, 1): the last step, from Z to A, is missing'),
         Mutant("no_bias", "add the bias b (broadcast over the rows) before the sigmoid",
-               lambda A_prev, theta, b: _sig(np.asarray(A_prev) @ np.asarray(theta))),
+               lambda A_prev, theta, b: _sig(np.asarray(A_prev) @ np.asarray(theta)),
+               second_hint='your output does not change when b changes: find where b enters Z'),
         Mutant("transposed", "Z = A_prev @ theta: theta has shape (n_in, n_out), no transpose",
-               lambda A_prev, theta, b: _sig(np.asarray(A_prev) @ np.asarray(theta).T + b)),
+               lambda A_prev, theta, b: _sig(np.asarray(A_prev) @ np.asarray(theta).T + b),
+               second_hint=('print theta.shape and the shape of your product: theta is (n_in, n_out), and A_prev @ '
+                            'theta is already (m, n_out) without any transpose')),
         Mutant("relu", "this course's layers use the sigmoid, not ReLU",
-               lambda A_prev, theta, b: np.maximum(_lin(A_prev, theta, b), 0.0)),
+               lambda A_prev, theta, b: np.maximum(_lin(A_prev, theta, b), 0.0),
+               second_hint=('your activations are exactly 0 wherever Z < 0: the activation you apply is not the one '
+                            'this notebook defines')),
     ),
     arg_names=("A_prev", "theta", "b"), atol=1e-12,
     method=MethodRule(require=("@", "np.dot", "np.matmul", "np.einsum"), max_loops=0,
@@ -107,13 +113,20 @@ FORWARD_PROPAGATION = ExerciseSpec(
     "forward_propagation", ASSIGNMENT, 3, "course_lib.network:forward_propagation", forward_cases,
     mutants=(
         Mutant("linear_output", "the output layer applies the sigmoid too: h = sigmoid(Z_L) is a probability",
-               lambda X, p: _forward_variant(X, p, act_out=lambda z: z)),
+               lambda X, p: _forward_variant(X, p, act_out=lambda z: z),
+               second_hint=("compare your h with sigmoid of the last Z in your cache: the output layer's activation "
+                            'is missing')),
         Mutant("no_bias", "each layer adds its bias: Z_l = A_{l-1} @ theta_l + b_l",
-               lambda X, p: _forward_variant(X, p, bias=False)),
+               lambda X, p: _forward_variant(X, p, bias=False),
+               second_hint="your output does not change when the b's change: check how each layer computes its Z"),
         Mutant("relu_hidden", "every layer of this network uses the sigmoid (hidden layers too)",
-               lambda X, p: _forward_variant(X, p, act_hidden=lambda z: np.maximum(z, 0.0))),
+               lambda X, p: _forward_variant(X, p, act_hidden=lambda z: np.maximum(z, 0.0)),
+               second_hint=('your hidden activations are exactly 0 wherever Z < 0: the hidden layers use the '
+                            "notebook's activation too")),
         Mutant("two_layers_only", "loop over all the layers in params (theta_1 ... theta_L), not a fixed two",
-               lambda X, p: _forward_variant(X, {k: v for k, v in p.items() if k[-1] in "12"})),
+               lambda X, p: _forward_variant(X, {k: v for k, v in p.items() if k[-1] in "12"}),
+               second_hint=('count the theta_ keys of params for a network of three layers: theta_1, theta_2, '
+                            'theta_3; your loop stops after the second')),
     ),
     output_names=("h", "cache"), arg_names=("X", "params"), atol=1e-12,
     requirements=(
@@ -143,13 +156,19 @@ FORWARD_ONE_SAMPLE = ExerciseSpec(
     "forward_one_sample", ASSIGNMENT, 2, "course_lib.network:forward_one_sample", one_sample_cases,
     mutants=(
         Mutant("row", "for one sample x of shape (n0,) return a flat vector of shape (n_L,), not (1, n_L)",
-               lambda x, p: _one(x, p)),
+               lambda x, p: _one(x, p),
+               second_hint='print the .shape of what you return: (n_L,) is asked; yours has an extra leading axis'),
         Mutant("no_sigmoid", "each neuron applies the sigmoid to its weighted sum plus bias",
-               lambda x, p: _one(x, p, act_hidden=lambda z: z, act_out=lambda z: z)[0]),
+               lambda x, p: _one(x, p, act_hidden=lambda z: z, act_out=lambda z: z)[0],
+               second_hint=("some of your activations lie outside (0, 1): after a neuron's weighted sum plus bias, "
+                            'its activation is missing')),
         Mutant("no_bias", "each neuron adds its bias b[j] to the weighted sum",
-               lambda x, p: _one(x, p, bias=False)[0]),
+               lambda x, p: _one(x, p, bias=False)[0],
+               second_hint="your output does not change when the b's change: each neuron's sum needs its own bias"),
         Mutant("linear_output", "the output layer applies the sigmoid too",
-               lambda x, p: _one(x, p, act_out=lambda z: z)[0]),
+               lambda x, p: _one(x, p, act_out=lambda z: z)[0],
+               second_hint=("your hidden layers are right but the output layer is not: the last layer's neurons need "
+                            'their activation too')),
     ),
     arg_names=("x", "params"), atol=1e-12,
     method=MethodRule(forbid=("@", "np.dot", "np.matmul", "np.einsum", "sum of a product"), min_loops=3,
@@ -160,7 +179,7 @@ FORWARD_ONE_SAMPLE = ExerciseSpec(
         R("method", "with explicit Python loops over the layers, the units and the inputs",
           "**no** matrix or dot product", "computed neuron by neuron with explicit loops (no matrix product)",
           by="judge:method"),
-        R("uses-sigmoid", "Use `sigmoid` on each scalar", by="values"),
+        R("uses-sigmoid", "You may apply your `sigmoid` to each scalar", advice=True),
     ),
 )
 

@@ -55,12 +55,20 @@ def _mm_row_col_swapped(a, b):
 def _mutants():
     return (
         Mutant("transposed", "c[i, j] = sum over k of a[i, k] * b[k, j]: your result is the transpose "
-                             "(mind which index is the row)", _mm_transposed),
+                             "(mind which index is the row)", _mm_transposed,
+               second_hint=('for a (2, 3) @ (3, 4) product the result is (2, 4): check the shape of the array you '
+                            'create and which index of c each loop writes')),
         Mutant("no_check", "your function returns something for inputs that cannot be multiplied: check the "
-                           "shapes first, as the docstring's last line asks", _mm_no_check),
+                           "shapes first, as the docstring's last line asks", _mm_no_check,
+               second_hint=('call your function on a (2, 3) and a (4, 2) array: it must raise ValueError before any '
+                            'loop; the locked cell above does that check for you')),
         Mutant("int", "start from a float array (np.zeros((n, p))): an int accumulator truncates the values",
-               _mm_int),
-        Mutant("rows_of_b", "pair row i of a with COLUMN j of b (b[:, j]), not row j", _mm_row_col_swapped),
+               _mm_int,
+               second_hint=('print the dtype of your result: float64 is expected; check how you create the array you '
+                            'fill')),
+        Mutant("rows_of_b", "pair row i of a with COLUMN j of b (b[:, j]), not row j", _mm_row_col_swapped,
+               second_hint=('with a square b your result differs from a @ b: c[i, j] pairs row i of a with the '
+                            'entries of b that run down column j')),
     )
 
 

@@ -55,12 +55,22 @@ def sigmoid_tanh(z):
 SIGMOID = ExerciseSpec(
     "sigmoid", ASSIGNMENT, 2, "course_lib.activations:sigmoid", sigmoid_cases,
     mutants=(
-        Mutant("overflow", OVERFLOW_HINT, sigmoid_overflow),
+        Mutant("overflow", OVERFLOW_HINT, sigmoid_overflow,
+               second_hint=('look at the argument your code passes to np.exp: for negative z it is large and '
+                            'positive. Multiplying the numerator and the denominator by e^z gives a form whose '
+                            'exponential is at most 1 for those z; use each form only on the entries where it is safe'
+                            ' (a boolean mask selects them)')),
         Mutant("sign", "sigmoid(z) = 1 / (1 + exp(-z)): mind the minus sign (sigmoid(0) = 0.5, large z -> 1)",
-               sigmoid_sign),
-        Mutant("no_one", "the denominator is 1 + exp(-z): the 1 + is missing", sigmoid_no_one),
+               sigmoid_sign,
+               second_hint=('compute sigmoid(-10), sigmoid(0) and sigmoid(10) with your function: about 0, exactly '
+                            '0.5 and about 1 are expected; yours are mirrored, so look at the sign inside the '
+                            'exponential')),
+        Mutant("no_one", "the denominator is 1 + exp(-z): the 1 + is missing", sigmoid_no_one,
+               second_hint='evaluate your denominator at z = 0: exp(0) = 1, and the sigmoid must give 1 / 2 there'),
         Mutant("tanh", "np.tanh is a different function: its values lie in (-1, 1), the sigmoid's in (0, 1); the two "
-                       "are related, but not equal (compare them at z = 0)", sigmoid_tanh),
+                       "are related, but not equal (compare them at z = 0)", sigmoid_tanh,
+               second_hint=('plot your function and the sigmoid on [-5, 5]: the two curves differ by a scaling of the'
+                            ' input and a shift and scaling of the output; go back to the definition with exp')),
     ),
     rtol=1e-7, atol=1e-12, fail_warnings=(("overflow", OVERFLOW_HINT),), arg_names=("z",), purity=True,
     description="logistic function, stable for large |z|",
@@ -129,18 +139,25 @@ def neuron_column(X, theta, b):
 NEURON_OUTPUT = ExerciseSpec(
     "neuron_output", ASSIGNMENT, 2, neuron_output_ref, neuron_output_cases,
     mutants=(
-        Mutant("no_sigmoid", "the neuron's output is sigmoid(X @ theta + b): apply the activation to z", neuron_no_sigmoid),
-        Mutant("no_bias", "add the bias b to X @ theta before the activation", neuron_no_bias),
-        Mutant("minus_bias", "z = X @ theta + b (plus the bias, not minus)", neuron_minus_bias),
+        Mutant("no_sigmoid", "the neuron's output is sigmoid(X @ theta + b): apply the activation to z", neuron_no_sigmoid,
+               second_hint=('some of your outputs lie outside [0, 1]: look at the last step of your function, where z'
+                            " becomes the neuron's output")),
+        Mutant("no_bias", "add the bias b to X @ theta before the activation", neuron_no_bias,
+               second_hint='your output does not change when b changes: find where b enters your z'),
+        Mutant("minus_bias", "z = X @ theta + b (plus the bias, not minus)", neuron_minus_bias,
+               second_hint=('with b = 0 your output is right, with b > 0 it moves the wrong way: check the sign with '
+                            'which b enters z')),
         Mutant("column", "return one value per sample as a flat vector of shape (m,), not a column (m, 1)",
-               neuron_column),
+               neuron_column,
+               second_hint=('print the .shape of what you return for an X of 5 rows: (5,) is asked; an extra axis '
+                            'appears somewhere (a reshape, or a theta used as a column)')),
     ),
     arg_names=("X", "theta", "b"), atol=1e-12,
     method=MethodRule(require=("@", "np.dot", "np.matmul", "np.einsum"), max_loops=0,
                       says="one matrix-vector product, no Python loop over samples"),
     requirements=(
         R("values", "Implement `neuron_output(X, theta, b)`", "h : ndarray of shape (m,)", by="values"),
-        R("uses-sigmoid", "and your `sigmoid`", by="values"),
+        R("uses-sigmoid", "You may reuse your `sigmoid`", advice=True),
         R("method", "Use one matrix-vector product (no Python loop over samples)", by="judge:method"),
         R("raises-shapes", "Raise a `ValueError` that names the shapes", by="raises-shapes"),
     ),
@@ -170,13 +187,20 @@ COUNT_QUADRATIC_TERMS = ExerciseSpec(
     "count_quadratic_terms", ASSIGNMENT, 1, count_quadratic_terms_ref, count_cases,
     mutants=(
         Mutant("ordered", "x_i x_j and x_j x_i are the same monomial: count unordered pairs, n(n+1)/2, not n**2",
-               lambda n: n * n),
+               lambda n: n * n,
+               second_hint=('list the terms for n = 2 by hand: x1**2, x2**2 and x1*x2, so 3, not 4; your count has '
+                            'x1*x2 and x2*x1 as two terms')),
         Mutant("no_squares", "the squares x_i**2 are degree-2 terms too: n(n-1)/2 + n = n(n+1)/2",
-               lambda n: n * (n - 1) // 2),
+               lambda n: n * (n - 1) // 2,
+               second_hint='list the terms for n = 2 by hand: x1**2, x2**2 and x1*x2; your count misses the squares'),
         Mutant("float", "the count is an int: use integer division // (n * (n + 1) / 2 is a float)",
-               lambda n: n * (n + 1) / 2),
+               lambda n: n * (n + 1) / 2,
+               second_hint=('print type(count_quadratic_terms(3)): int is asked, and the / operator always gives a '
+                            'float')),
         Mutant("with_linear", "count only the degree-2 terms, not the linear terms or the constant",
-               lambda n: n * (n + 1) // 2 + n + 1),
+               lambda n: n * (n + 1) // 2 + n + 1,
+               second_hint=('for n = 1 the only degree-2 term is x1**2, so the answer is 1; your count includes terms'
+                            ' of lower degree')),
     ),
     arg_names=("n_features",),
     requirements=(

@@ -63,13 +63,18 @@ ONE_HOT = ExerciseSpec(
     "one_hot", ASSIGNMENT, 1, "course_lib.softmax:one_hot", one_hot_cases,
     mutants=(
         Mutant("transposed", "one row per sample: Y has shape (m, K), with Y[i, y[i]] = 1",
-               lambda y, n_classes: _one_hot_unchecked(y, n_classes).T),
+               lambda y, n_classes: _one_hot_unchecked(y, n_classes).T,
+               second_hint='print one_hot(np.array([0, 1, 2]), 4).shape: (3, 4) is expected'),
         Mutant("off_by_one", "label d puts its 1 in column d, counting from 0 (digit 0 in column 0)",
-               lambda y, n_classes: np.roll(_one_hot_unchecked(y, n_classes), 1, axis=1)),
+               lambda y, n_classes: np.roll(_one_hot_unchecked(y, n_classes), 1, axis=1),
+               second_hint='print one_hot(np.array([0]), 3): [[1, 0, 0]] is expected'),
         Mutant("integers", "return a float array (np.zeros((m, K)) is float64): Y takes part in float arithmetic",
-               lambda y, n_classes: np.eye(n_classes, dtype=np.int64)[np.asarray(y)]),
+               lambda y, n_classes: np.eye(n_classes, dtype=np.int64)[np.asarray(y)],
+               second_hint='print the dtype of what you return: float64 is expected'),
         Mutant("unchecked", "check that every label lies in 0..K-1 and raise ValueError otherwise: a negative "
-                            "index silently counts from the end", _one_hot_unchecked),
+                            "index silently counts from the end", _one_hot_unchecked,
+               second_hint=('call one_hot(np.array([-1]), 3): a ValueError is expected; yours puts a 1 in the last '
+                            'column')),
     ),
     arg_names=("y", "n_classes"), rtol=0.0, atol=0.0,
     requirements=(
@@ -126,17 +131,25 @@ SHIFT_HINT = ("np.exp(1000) overflows to inf (and inf / inf is nan): subtract ea
 SOFTMAX = ExerciseSpec(
     "softmax", ASSIGNMENT, 2, "course_lib.softmax:softmax", softmax_cases,
     mutants=(
-        Mutant("no_shift", SHIFT_HINT, _softmax_no_shift),
+        Mutant("no_shift", SHIFT_HINT, _softmax_no_shift,
+               second_hint=('try the row [1000, 1000]: [0.5, 0.5] is expected, yours is nan; adding the same number '
+                            'to a whole row does not change its softmax')),
         Mutant("global_shift", "subtract each ROW's maximum (axis=1, keepdims=True): the maximum of the whole "
                                "matrix can push a row so low that all its exponentials underflow to 0",
-               _softmax_global_shift),
+               _softmax_global_shift,
+               second_hint=('try Z = [[0, 0], [2000, 2000]]: both rows give [0.5, 0.5]; with one shift for the whole '
+                            'matrix the first row underflows')),
         Mutant("axis0", "each row (one sample) is a probability distribution over the K classes: take the max and "
-                        "the sum along axis=1, not axis=0 (which mixes different samples)", _softmax_axis0),
+                        "the sum along axis=1, not axis=0 (which mixes different samples)", _softmax_axis0,
+               second_hint='print softmax(Z).sum(axis=1): every entry must be 1; yours sums to 1 down the columns'),
         Mutant("whole_matrix", "divide by each row's own sum (axis=1, keepdims=True), not by the sum of the whole "
-                               "matrix: every row must sum to 1", _softmax_whole_matrix),
+                               "matrix: every row must sum to 1", _softmax_whole_matrix,
+               second_hint=('print softmax(Z).sum(axis=1): every entry must be 1; yours add up to 1 over the whole '
+                            'matrix')),
         Mutant("sigmoid", "softmax couples the classes: exponentiate, then divide by the row sum (a sigmoid "
                           "treats each class on its own and the rows no longer sum to 1)",
-               lambda Z: 0.5 * (1.0 + np.tanh(np.asarray(Z, float) / 2.0))),
+               lambda Z: 0.5 * (1.0 + np.tanh(np.asarray(Z, float) / 2.0)),
+               second_hint='print softmax(Z).sum(axis=1): every entry must be 1; your classes are treated one by one'),
     ),
     arg_names=("Z",), rtol=1e-9, atol=1e-15, fail_warnings=(("overflow", SHIFT_HINT),), purity=True,
     description="row-wise softmax, stable for large logits",
@@ -201,17 +214,26 @@ def _ce_largest(P, Y):
 CROSS_ENTROPY = ExerciseSpec(
     "cross_entropy", ASSIGNMENT, 2, "course_lib.softmax:cross_entropy", cross_entropy_cases,
     mutants=(
-        Mutant("no_clip", "log(0) is -inf (and 0 * -inf is nan): " + CLIP_WHY, _ce_no_clip),
+        Mutant("no_clip", "log(0) is -inf (and 0 * -inf is nan): " + CLIP_WHY, _ce_no_clip,
+               second_hint=('try P = [[0.0, 1.0]] with Y = [[1, 0]]: a large finite loss is expected, yours is inf or'
+                            ' nan')),
         Mutant("sum", "the loss is the MEAN over the m samples: divide the sum by m",
-               lambda P, Y: float(-np.sum(_ce_terms(P, Y)))),
+               lambda P, Y: float(-np.sum(_ce_terms(P, Y))),
+               second_hint='repeat the batch twice: the mean loss stays the same, yours doubles'),
         Mutant("mean_all", "sum over the K classes, then average over the m samples: np.mean of the whole (m, K) "
-                           "array also divides by K", lambda P, Y: float(-np.mean(_ce_terms(P, Y)))),
+                           "array also divides by K", lambda P, Y: float(-np.mean(_ce_terms(P, Y))),
+               second_hint='with K classes your loss is K times too small: average over the samples only'),
         Mutant("no_minus", "the loss is MINUS the mean log-probability of the true class: it is >= 0",
-               lambda P, Y: float(np.sum(_ce_terms(P, Y)) / len(P))),
+               lambda P, Y: float(np.sum(_ce_terms(P, Y)) / len(P)),
+               second_hint='your loss is negative: the log of a probability is <= 0, so the loss is its opposite'),
         Mutant("binary_form", "with a softmax each sample contributes one term, -log P[i, true class]; the "
-                              "(1 - Y) log(1 - P) term belongs to a single sigmoid output", _ce_binary_form),
+                              "(1 - Y) log(1 - P) term belongs to a single sigmoid output", _ce_binary_form,
+               second_hint=('with a perfect prediction (P equal to Y) the loss is 0; yours is not when K > 2: only '
+                            "the true class's term belongs to each sample")),
         Mutant("largest", "use the probability of the TRUE class (where Y is 1), not the largest predicted one",
-               _ce_largest),
+               _ce_largest,
+               second_hint=('try a wrong prediction, P = [[0.9, 0.1]] with Y = [[0, 1]]: its loss must be large, '
+                            'yours is small')),
     ),
     # rtol 1e-6 accepts a small epsilon inside the log (np.log(P + 1e-10)), another valid way to stay finite
     arg_names=("P", "Y"), rtol=1e-6, atol=1e-9,
@@ -241,15 +263,21 @@ SOFTMAX_CROSS_ENTROPY_BACKWARD = ExerciseSpec(
     backward_cases,
     mutants=(
         Mutant("not_averaged", "the loss is a MEAN over the m samples, so its gradient carries 1/m: (P - Y) / m",
-               lambda P, Y: np.asarray(P, float) - np.asarray(Y, float)),
+               lambda P, Y: np.asarray(P, float) - np.asarray(Y, float),
+               second_hint='repeat the batch twice: the gradient of each sample must halve, yours does not change'),
         Mutant("sign", "the gradient is (P - Y) / m: it is positive for the classes the network overrates",
-               lambda P, Y: (np.asarray(Y, float) - np.asarray(P, float)) / len(P)),
+               lambda P, Y: (np.asarray(Y, float) - np.asarray(P, float)) / len(P),
+               second_hint='step Z - 0.1 * grad: the loss must go down, with yours it goes up'),
         Mutant("by_size", "divide by the number of samples m = P.shape[0], not by P.size = m K",
-               lambda P, Y: (np.asarray(P, float) - np.asarray(Y, float)) / np.size(P)),
+               lambda P, Y: (np.asarray(P, float) - np.asarray(Y, float)) / np.size(P),
+               second_hint=('with K classes your gradient is K times too small: which number of things does the mean '
+                            'run over?')),
         Mutant("jacobian_again", "the softmax's Jacobian is already inside (P - Y) / m: do not multiply by "
                                  "P (1 - P) as well",
                lambda P, Y: (np.asarray(P, float) - np.asarray(Y, float)) * np.asarray(P, float)
-               * (1 - np.asarray(P, float)) / len(P)),
+               * (1 - np.asarray(P, float)) / len(P),
+               second_hint=('compare your gradient with a finite difference of the loss in Z: yours has an extra '
+                            'factor')),
     ),
     arg_names=("P", "Y"), rtol=1e-9, atol=1e-12,
     requirements=(
@@ -295,13 +323,18 @@ SOFTMAX_FORWARD_AND_BACKWARD = ExerciseSpec(
     network_cases,
     mutants=(
         Mutant("not_averaged", "the loss is the MEAN cross-entropy, so the gradient at the logits is (P - Y) / m",
-               lambda X, Y, p: _network(X, Y, p, not_averaged=True)),
+               lambda X, Y, p: _network(X, Y, p, not_averaged=True),
+               second_hint='repeat the batch twice: the gradients must stay the same, yours double'),
         Mutant("no_relu_grad", "backpropagate through the ReLU: dZ1 = dA1 * (Z1 > 0)",
-               lambda X, Y, p: _network(X, Y, p, no_relu_grad=True)),
+               lambda X, Y, p: _network(X, Y, p, no_relu_grad=True),
+               second_hint=('the gradients of the output layer are right, those of the first layer are not: between '
+                            'dA1 and dZ1 the chain rule passes through the ReLU')),
         Mutant("sum_loss", "the loss is the MEAN cross-entropy over the batch, not the sum",
-               lambda X, Y, p: _network(X, Y, p, sum_loss=True)),
+               lambda X, Y, p: _network(X, Y, p, sum_loss=True),
+               second_hint='repeat the batch twice: the mean loss stays the same, yours doubles'),
         Mutant("axis0", "the softmax normalises each ROW (one sample) over the K classes: axis=1",
-               lambda X, Y, p: _network(X, Y, p, axis=0)),
+               lambda X, Y, p: _network(X, Y, p, axis=0),
+               second_hint="print the row sums of your probabilities: every sample's must be 1"),
     ),
     output_names=("loss", "grads"), arg_names=("X", "Y", "params"), rtol=1e-7, atol=1e-10, purity=True,
     requirements=(

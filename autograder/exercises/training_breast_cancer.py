@@ -74,13 +74,19 @@ def load_bool_labels(path):
 LOAD_BREAST_CANCER_CSV = ExerciseSpec(
     "load_breast_cancer_csv", ASSIGNMENT, 2, "course_lib.data:load_breast_cancer", csv_cases,
     mutants=(
-        Mutant("inverted", "the course encodes malignant M as 0 and benign B as 1", load_inverted),
+        Mutant("inverted", "the course encodes malignant M as 0 and benign B as 1", load_inverted,
+               second_hint=('count your labels: the data have 212 malignant and 357 benign tumours, so y should hold '
+                            '212 zeros')),
         Mutant("unnamed", "every line ends with a comma, so pandas adds an all-empty 'Unnamed: 32' column: drop it",
-               load_keep_unnamed),
+               load_keep_unnamed,
+               second_hint=('print X.shape: 30 feature columns are expected; look at the name of the extra one and at'
+                            ' the end of each line of the file')),
         Mutant("no_index", "index X and y by the 'id' column (df.set_index('id')), so rows keep their identity",
-               load_no_index),
+               load_no_index,
+               second_hint="print X.index[:3]: the patients' ids are expected, not 0, 1, 2"),
         Mutant("bool", "y holds the integers 0 and 1 (e.g. .astype(int) or .map({'M': 0, 'B': 1}))",
-               load_bool_labels),
+               load_bool_labels,
+               second_hint='print y.dtype: an integer type is expected; comparing strings gives booleans'),
     ),
     output_names=("X", "y"), arg_names=("path",), rtol=1e-12, atol=0.0,
     requirements=(
@@ -178,14 +184,19 @@ ACCURACY = ExerciseSpec(
     "accuracy", ASSIGNMENT, 1, accuracy_ref, accuracy_cases,
     mutants=(
         Mutant("percent", "return the accuracy as a fraction in [0, 1], not a percentage",
-               lambda a, b: 100 * accuracy_ref(a, b)),
+               lambda a, b: 100 * accuracy_ref(a, b),
+               second_hint='your accuracy for a perfect prediction is 100, not 1.0'),
         Mutant("error_rate", "the accuracy is the fraction of CORRECT predictions (y_true == y_pred)",
-               lambda a, b: 1 - accuracy_ref(a, b)),
+               lambda a, b: 1 - accuracy_ref(a, b),
+               second_hint='your accuracy for a perfect prediction is 0: you count the mistakes'),
         Mutant("count", "divide the number of correct predictions by the number of samples",
-               lambda a, b: int(np.sum(np.asarray(a) == np.asarray(b)))),
+               lambda a, b: int(np.sum(np.asarray(a) == np.asarray(b))),
+               second_hint='your result grows with the number of samples: it is a fraction of them'),
         Mutant("broadcast", "an (m, 1) column compared with an (m,) vector broadcasts to an (m, m) table: compare "
                             "two flat (m,) vectors", lambda a, b: float(np.mean(np.asarray(a).reshape(-1, 1)
-                                                                                 == np.asarray(b)))),
+                                                                                 == np.asarray(b))),
+               second_hint=('print (y_true == y_pred).shape in your function: (m,) is expected, yours is (m, m) for a'
+                            ' column against a flat vector')),
     ),
     arg_names=("y_true", "y_pred"), rtol=1e-12, atol=1e-12,
     requirements=(
@@ -299,13 +310,25 @@ def __getattr__(name):
 NEURAL_NET = ExerciseSpec(
     "NeuralNet", ASSIGNMENT, 5, "course_lib.model:NeuralNet", net_cases,
     mutants=(
-        Mutant("ascent", HINTS["nn_ascent"], f"{HERE}:AscentNet"),
-        Mutant("summed", HINTS["nn_summed"], f"{HERE}:SummedNet"),
-        Mutant("percent", HINTS["nn_percent"], f"{HERE}:PercentNet"),
-        Mutant("proba_order", HINTS["nn_proba_order"], f"{HERE}:SwappedProbaNet"),
-        Mutant("predict_proba", HINTS["nn_predict_labels"], f"{HERE}:ProbaPredictNet"),
-        Mutant("global_seed", HINTS["nn_seed"], f"{HERE}:GlobalSeedNet", reproducible=False),
-        Mutant("frozen", HINTS["nn_frozen"], f"{HERE}:FrozenNet"),
+        Mutant("ascent", HINTS["nn_ascent"], f"{HERE}:AscentNet",
+               second_hint=('print cost_history_[:5] after fit: the costs must decrease; yours increase, so the step '
+                            'points the wrong way')),
+        Mutant("summed", HINTS["nn_summed"], f"{HERE}:SummedNet",
+               second_hint=('train on a batch and on the same batch repeated twice: the trajectories of a mean cost '
+                            'are the same, yours are not; the 1/m belongs to the first dZ')),
+        Mutant("percent", HINTS["nn_percent"], f"{HERE}:PercentNet",
+               second_hint='on data your model classifies perfectly, score returns 1.0; yours returns 100'),
+        Mutant("proba_order", HINTS["nn_proba_order"], f"{HERE}:SwappedProbaNet",
+               second_hint=("predict_proba(X).sum(axis=1) is 1 for both orders; compare column 1 with the network's "
+                            'output h instead, it is P(y = 1)')),
+        Mutant("predict_proba", HINTS["nn_predict_labels"], f"{HERE}:ProbaPredictNet",
+               second_hint='print predict(X)[:5]: labels 0 and 1 are expected, yours are numbers between 0 and 1'),
+        Mutant("global_seed", HINTS["nn_seed"], f"{HERE}:GlobalSeedNet", reproducible=False,
+               second_hint=('fit two models with the same seed and compare their params_: they must be equal, yours '
+                            'differ')),
+        Mutant("frozen", HINTS["nn_frozen"], f"{HERE}:FrozenNet",
+               second_hint=('print cost_history_[:3] after fit: equal numbers mean self.params_ never changes; check '
+                            'what you do with the value update_params returns')),
     ),
     judge_kind="neural_net",
     requirements=(

@@ -159,13 +159,20 @@ HIDDEN_UNIT_SPREAD = ExerciseSpec(
     "hidden_unit_spread", ASSIGNMENT, 1, "course_lib.symmetry:hidden_unit_spread", spread_cases,
     mutants=(
         Mutant("axis0", "compare the hidden units (the COLUMNS of theta) for each input row: np.ptp(theta, axis=1)",
-               lambda t: float(np.ptp(t, axis=0).max())),
+               lambda t: float(np.ptp(t, axis=0).max()),
+               second_hint=('print the shape of the spreads you compute before taking the largest: one value per '
+                            'input row (n_in of them) is expected; yours has one per hidden unit')),
         Mutant("global", "take the spread across the hidden units row by row, then the largest: a global "
-                         "max - min mixes different inputs", lambda t: float(np.ptp(t))),
+                         "max - min mixes different inputs", lambda t: float(np.ptp(t)),
+               second_hint=('on theta = [[0, 1], [5, 6]] every row spreads by 1, so the answer is 1; yours mixes the '
+                            'rows and gives 6')),
         Mutant("std", "the spread is max - min across the hidden columns (np.ptp), not a standard deviation",
-               lambda t: float(np.std(t, axis=1).max())),
+               lambda t: float(np.std(t, axis=1).max()),
+               second_hint='on theta = [[0, 2]] the spread is 2; a standard deviation gives 1'),
         Mutant("mean", "take the LARGEST row spread (.max()), not the mean",
-               lambda t: float(np.ptp(t, axis=1).mean())),
+               lambda t: float(np.ptp(t, axis=1).mean()),
+               second_hint=('on theta = [[0, 0], [0, 4]] the row spreads are 0 and 4: the answer is the larger one, '
+                            '4, not 2')),
     ),
     arg_names=("theta",), atol=1e-12,
     requirements=(

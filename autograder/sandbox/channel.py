@@ -21,6 +21,7 @@ from autograder import learner_text
 from autograder.encode import ChannelError, from_channel, parse_channel_json
 from autograder.verdict import number_groups
 
+from .outputs import clean_cell_outputs, exception_output
 from .runner import read_capped_regular
 
 MAX_ARRAYS = 10_000
@@ -117,8 +118,12 @@ def _validate(tree) -> dict:
             raise ChannelError(f"malformed observations for {name[:40]!r}")
         clean_ex[name] = [validate_observation(o) for o in obs_list]
     dropped = tree.get("output_dropped", 0)
+    outputs = clean_cell_outputs(tree.get("outputs"))
+    for cell in clean_cells:  # a cell's exception is shown from its sanitised record, never the worker's text
+        if cell["error"] and cell["key"].startswith("c"):
+            outputs.setdefault(cell["key"], []).append(exception_output(cell["error"]))
     return {"cells": clean_cells, "exercises": clean_ex,
-            "output_dropped": dropped if type(dropped) is int and dropped >= 0 else 0}
+            "output_dropped": dropped if type(dropped) is int and dropped >= 0 else 0, "outputs": outputs}
 
 
 def validate_observation(obs) -> dict:

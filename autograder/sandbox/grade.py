@@ -39,7 +39,7 @@ import numpy as np
 
 from autograder import learner_text
 from autograder.api import exercise_source
-from autograder.methods import apply_findings, method_findings
+from autograder.methods import Finding, apply_findings, method_findings
 from autograder.results import Case, Check, Result
 from autograder.verdict import judge_cases, stops_grading
 
@@ -49,7 +49,12 @@ from .notebook import SourceNotebook, UnreadableNotebook, load_source, plan_cell
 from .records import CellReport, ExerciseRow, NotebookGrade, NotebookSubmission
 from .workdir import run_attempts
 
-__all__ = ["default_source_dir", "exercise_points", "grade_notebook", "source_notebooks"]
+__all__ = ["MAX_METHOD_SOURCE", "default_source_dir", "exercise_points", "grade_notebook", "method_problems",
+           "source_notebooks"]
+
+#: The largest cell whose method requirement the grader analyses, in characters (the course's largest solution
+#: cell has under 5000; the analysis of this much code takes about 0.15 s).
+MAX_METHOD_SOURCE = 16 * 2**10
 
 
 # --------------------------------------------------------------------------------------------------
@@ -130,9 +135,9 @@ def _grade_notebook(sub: NotebookSubmission, config: SandboxConfig, provider: Pr
     source = get_source(config, sub.assignment, sub.notebook)
     points = exercise_points(handles, source)
 
-    def result(rows, cells=(), notes=(), iso=()):
+    def result(rows, cells=(), notes=(), iso=(), outputs=None):
         return NotebookGrade(sub.notebook, tuple(rows), tuple(cells), tuple(notes), tuple(iso),
-                             round(time.monotonic() - started, 3))
+                             round(time.monotonic() - started, 3), outputs or {})
 
     def all_rows(status: str, message: str):
         return [ExerciseRow(name, 0.0, pts, status, message) for name, pts in points.items()]
@@ -202,7 +207,7 @@ def _grade_notebook(sub: NotebookSubmission, config: SandboxConfig, provider: Pr
     notes = list(plan.notes)  # (skipped demonstration cells are not mentioned: every submission has them)
     if response is not None and response["output_dropped"]:
         notes.append(f"the notebook printed a lot: {response['output_dropped']} characters of output were dropped")
-    return result(rows, cell_reports, notes, attempts.notes)
+    return result(rows, cell_reports, notes, attempts.notes, response["outputs"] if response is not None else None)
 
 
 def judge_exercise(name: str, pts: float, handle: ExerciseHandle, cases: list[Case], observations,
@@ -260,8 +265,7 @@ def judge_method(row: ExerciseRow, handle: ExerciseHandle, nb) -> ExerciseRow:
     rule = getattr(getattr(handle, "spec", None), "method", None)
     if rule is None or row.status not in ("passed", "failed"):
         return row
-    source = exercise_source(nb, row.exercise)
-    findings = method_findings(source, row.exercise, rule) if source else []
+    findings = method_problems(exercise_source(nb, row.exercise), row.exercise, rule)
     if not findings:
         return row
     verdict = apply_findings(Result(row.exercise, row.passed, row.score, row.max_score, row.message, row.hint),
@@ -270,6 +274,23 @@ def judge_method(row: ExerciseRow, handle: ExerciseHandle, nb) -> ExerciseRow:
     return dataclasses.replace(row, status="failed", score=float(verdict.score), message=message,
                                hint=verdict.hint, misconception=row.misconception if verdict.hint == row.hint
                                else "")
+
+
+def method_problems(source: str | None, name: str, rule) -> list[Finding]:
+    """``methods.method_findings`` on the learner's cell, within bounds: the analysis walks the syntax tree in
+    Python (about 10 s per MiB of code), so a cell over ``MAX_METHOD_SOURCE`` characters, or one the parser
+    cannot hold, is not analysed and counts as a finding (its method could not be checked)."""
+    if not source:
+        return []
+    if len(source) > MAX_METHOD_SOURCE:
+        return [Finding("size", 0, f"the cell defining `{name}` holds {len(source) // 1024} KiB of code, more than "
+                                   f"the {MAX_METHOD_SOURCE // 1024} KiB the grader reads to check how it computes, "
+                                   "so its method could not be checked")]
+    try:
+        return method_findings(source, name, rule)
+    except (RecursionError, MemoryError):
+        return [Finding("unreadable", 0, f"the cell defining `{name}` is nested too deeply for the grader to check "
+                                         "how it computes")]
 
 
 def _asked_for(case: Case, error: dict) -> bool:

@@ -71,6 +71,9 @@ class NotebookGrade:
 
     notes: learner-facing remarks on the whole notebook (an edited locked cell, output dropped, ...).
     isolation: instructor-facing: confinement layers this machine refused, or an internal grader error.
+    outputs: what each cell the worker ran showed, ``{"c<submission index>": [nbformat output dict, ...]}``,
+        already reduced to safe plain data by ``sandbox.outputs`` (text and PNG only); the autograded notebook
+        shows them under their cells. A cell the worker did not run has no key.
     """
 
     notebook: str
@@ -79,6 +82,7 @@ class NotebookGrade:
     notes: tuple[str, ...] = ()
     isolation: tuple[str, ...] = ()
     seconds: float = 0.0
+    outputs: dict[str, list[dict[str, Any]]] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @property
     def score(self) -> float:
@@ -98,4 +102,5 @@ class NotebookGrade:
                    cells=tuple(CellReport(**cell) for cell in data.get("cells", ())),
                    notes=tuple(str(n) for n in data.get("notes", ())),
                    isolation=tuple(str(n) for n in data.get("isolation", ())),
-                   seconds=float(data.get("seconds", 0.0)))
+                   seconds=float(data.get("seconds", 0.0)),
+                   outputs=dict(data.get("outputs") or {}))

@@ -67,6 +67,124 @@ class CappedWriter(io.TextIOBase):
         return False
 
 
+class CellCapture:
+    """What each cell shows, as a kernel would send it: ``{"c<index>": [output, ...]}`` of nbformat-shaped
+    plain dicts (streams merged as Jupyter merges them, displays with ``text/plain`` and ``image/png`` only).
+
+    Bounded while it is recorded: ``text_cap`` characters of printed text for the whole notebook (the rest is
+    counted in ``dropped``), ``image_cap`` bytes of base64 images, ``max_outputs`` outputs per cell. The grading
+    process checks everything again (``sandbox.outputs``); this only keeps a chatty notebook cheap.
+    """
+
+    def __init__(self, text_cap: int, image_cap: int = 2 << 20, max_outputs: int = 40):
+        self.cells: dict[str, list[dict]] = {}
+        self.current: list[dict] | None = None
+        self.text_left = text_cap
+        self.image_left = image_cap
+        self.max_outputs = max_outputs
+        self.dropped = 0
+
+    def begin(self, key: str) -> None:
+        self.current = self.cells.setdefault(key, [])
+
+    def end(self) -> None:
+        self.current = None
+
+    def stream(self, name: str, text: str) -> None:
+        part = text[: max(self.text_left, 0)]
+        self.dropped += len(text) - len(part)
+        cell = self.current
+        if not part or cell is None:
+            return
+        self.text_left -= len(part)
+        if cell and cell[-1]["output_type"] == "stream" and cell[-1]["name"] == name:
+            cell[-1]["parts"].append(part)
+        elif len(cell) < self.max_outputs:
+            cell.append({"output_type": "stream", "name": name, "parts": [part]})
+
+    def display(self, data, kind: str = "display_data") -> None:
+        cell = self.current
+        if cell is None or type(data) is not dict or len(cell) >= self.max_outputs:
+            return
+        kept = {}
+        text, image = data.get("text/plain"), data.get("image/png")
+        if type(image) is bytes:  # matplotlib_inline hands raw PNG bytes to the formatter's caller
+            import base64
+
+            image = base64.b64encode(image).decode("ascii")
+        if type(image) is str and len(image) <= self.image_left:
+            self.image_left -= len(image)
+            kept["image/png"] = image
+        if type(text) is str and len(text) <= self.text_left:
+            self.text_left -= len(text)
+            kept["text/plain"] = text
+        if kept:
+            cell.append({"output_type": kind, "data": kept})
+
+    def clear(self) -> None:
+        if self.current is not None:
+            self.current.clear()
+
+    def plain(self) -> dict[str, list[dict]]:
+        """The recorded outputs as channel data."""
+        out = {}
+        for key, outputs in self.cells.items():
+            out[key] = [{"output_type": o["output_type"], "name": o["name"], "text": "".join(o["parts"])}
+                        if o["output_type"] == "stream" else o for o in outputs]
+        return out
+
+
+class CellStream(io.TextIOBase):
+    """``sys.stdout`` / ``sys.stderr`` while a cell runs: text goes to the cell's ``CellCapture``."""
+
+    def __init__(self, capture: CellCapture, name: str):
+        self.capture = capture
+        self.name = name
+
+    def writable(self):
+        return True
+
+    def write(self, s):
+        s = s if type(s) is str else str(s)
+        self.capture.stream(self.name, s)
+        return len(s)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+CAPTURE = CellCapture(0)  # the run's capture, set by main(); the shell's display classes below write to it
+
+
+def _display_classes():
+    """IPython's display publisher and display hook, writing to ``CAPTURE`` instead of printing (the plain
+    shell would print a figure as "<Figure size ...>" and a cell's value as "Out[ ]: ...")."""
+    from IPython.core.displayhook import DisplayHook
+    from IPython.core.displaypub import DisplayPublisher
+
+    class Publisher(DisplayPublisher):
+        def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kwargs):
+            CAPTURE.display(data)
+
+        def clear_output(self, wait=False):
+            CAPTURE.clear()
+
+    class Hook(DisplayHook):
+        def write_output_prompt(self):
+            pass
+
+        def write_format_data(self, format_dict, md_dict=None):
+            CAPTURE.display(format_dict, "execute_result")
+
+        def finish_displayhook(self):
+            pass
+
+    return Publisher, Hook
+
+
 def _progress(line: str) -> None:
     if os.getpid() != MAIN_PID:  # a forked copy of the worker must never speak for it
         os._exit(0)
@@ -103,6 +221,7 @@ def _exc_text(exc: BaseException | None) -> str:
 
 def _make_shell(workdir: str):
     from IPython.core.interactiveshell import InteractiveShell
+    from traitlets import Type
     from traitlets.config import Config
 
     cfg = Config()
@@ -110,10 +229,26 @@ def _make_shell(workdir: str):
     cfg.InteractiveShell.colors = "NoColor"
     cfg.InteractiveShell.autocall = 0
     cfg.InteractiveShell.cache_size = 0
-    shell = InteractiveShell.instance(config=cfg)
+    cfg.DisplayFormatter.active_types = ["text/plain", "image/png"]  # nothing else is kept: never computed
+    publisher, hook = _display_classes()
+
+    class GradingShell(InteractiveShell):
+        display_pub_class = Type(publisher)
+        displayhook_class = Type(hook)
+
+        def _showtraceback(self, etype, evalue, stb):
+            """A cell's exception is recorded (``cells_out``) and shown by the grader from its sanitised record;
+            the traceback, with the learner's own message, is not printed into the cell's output."""
+
+    shell = GradingShell.instance(config=cfg)
     # No GUI event loop here: `%matplotlib inline` (the notebooks' setup cells) must work, not raise
     # "Implement enable_gui in a subclass" and skip the rest of the setup cell.
     shell.enable_gui = lambda gui=None: None
+    # Figures show under the cell that drew them, as in a Jupyter kernel (whose default backend is inline).
+    try:
+        shell.enable_matplotlib("inline")
+    except Exception:  # noqa: BLE001 - no matplotlib here: nothing to draw
+        pass
     return shell
 
 
@@ -146,8 +281,11 @@ def main(argv: list[str]) -> int:
     from autograder.encode import encode_exception, to_channel
     from autograder.probes import missing_observation, probe
 
+    global CAPTURE
     cap = int(job.get("max_output", 65536))
     out, err = CappedWriter(cap), CappedWriter(cap)
+    CAPTURE = CellCapture(cap)
+    cell_out, cell_err = CellStream(CAPTURE, "stdout"), CellStream(CAPTURE, "stderr")
     nb_dir = os.path.join(workdir, job["notebook_dir"])
     os.chdir(nb_dir)
     sys.path.insert(0, nb_dir)
@@ -172,13 +310,15 @@ def main(argv: list[str]) -> int:
         shell.input_transformer_manager = itm
         for holder, attr, value in pristine:
             setattr(holder, attr, list(value))
-        sys.stdout, sys.stderr = out, err
+        sys.stdout, sys.stderr = cell_out, cell_err
+        CAPTURE.begin(key)
         try:
             result = run_cell(shell, cell["source"], store_history=False)
             error = result.error_before_exec or result.error_in_exec
         except BaseException as exc:  # noqa: BLE001 - a SystemExit that IPython let through, a broken shell
             error = exc
         finally:
+            CAPTURE.end()
             sys.stdout, sys.stderr = real_stdout, real_stderr
         if os.getpid() != MAIN_PID:
             os._exit(0)
@@ -212,7 +352,7 @@ def main(argv: list[str]) -> int:
 
     _progress("step respond")
     response = {"version": 1, "cells": cells_out, "exercises": exercises_out,
-                "output_dropped": out.dropped + err.dropped}
+                "output_dropped": out.dropped + err.dropped + CAPTURE.dropped, "outputs": CAPTURE.plain()}
     data, arrays = to_channel(response)
     tmp = os.path.join(workdir, "response.tmp")
     with open(tmp + ".json", "w", encoding="utf-8") as fh:

@@ -287,3 +287,95 @@ def test_export_refuses_a_roster_that_leaves_a_graded_student_out(graded_class, 
     roster.write_text("\n".join(line for line in ROSTER.splitlines() if not line.startswith("cy,")) + "\n")
     done = autograder("export", "graded", "--roster", roster, "--to", "canvas", cwd=graded_class, expect=2)
     assert "missing from the roster: cy" in done.stderr and "Traceback" not in done.stderr
+
+
+# --- the benchmark's class: autograder grade, then autograder report, checked against grades.csv ---------------
+
+BENCH_ASSIGNMENTS = ("01_neuron_model", "07_matmul_five_ways")
+DUE = "2026-01-14 08:00:00 UTC"
+
+
+def benchmark_class(course: Path) -> dict[tuple[str, str], str]:
+    """An nbgrader course with the benchmark's class (``benchmarks/grading_vs_nbgrader.make_submission``: correct,
+    partly, blank, broken) for both assignments, plus on 01 a late student (33 h; its sigmoid has the sign
+    misconception) and one who edited a test cell. Returns (student, assignment) -> kind."""
+    import shutil
+
+    from nbgrader.api import Gradebook
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from grading_vs_nbgrader import KINDS, make_submission
+
+    shutil.copy2(REPO / "nbgrader_config.py", course / "nbgrader_config.py")
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "nn-from-scratch") as gradebook:
+        for assignment in BENCH_ASSIGNMENTS:
+            gradebook.update_or_create_assignment(assignment, duedate=DUE)
+    kinds = {}
+    for assignment in BENCH_ASSIGNMENTS:
+        shutil.copytree(REPO / "notebooks" / assignment, course / "notebooks" / assignment)
+        source = nbformat.read(REPO / "notebooks" / assignment / f"{assignment}.ipynb", as_version=4)
+        released, _ = ClearSolutions().preprocess(nbformat.from_dict(source), {"language": "python"})
+        released, _ = ClearHiddenTests().preprocess(released, {})
+        students = [(f"s{i}", KINDS[i], i) for i in range(len(KINDS))]
+        if assignment == "01_neuron_model":
+            students += [("late", "late", 0), ("tamperer", "tampered", 0)]
+        for student, kind, index in students:
+            notebook = make_submission(released, source, kind if kind in KINDS else "correct", index)
+            for cell in notebook.cells:
+                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                if kind == "late" and grade_id == "sigmoid":
+                    cell.source = SIGN_SIGMOID
+                if kind == "tampered" and grade_id == "test_neuron_output":
+                    cell.source = "pass  # no checks here\n"
+            folder = course / "submitted" / student / assignment
+            folder.mkdir(parents=True)
+            nbformat.write(notebook, folder / f"{assignment}.ipynb")
+            stamp = "2026-01-15 17:00:00.000000 UTC" if kind == "late" else "2026-01-14 07:00:00.000000 UTC"
+            (folder / "timestamp.txt").write_text(stamp)
+            kinds[(student, assignment)] = kind
+    return kinds
+
+
+def test_report_on_the_benchmark_class_matches_grades_csv_number_for_number(tmp_path, monkeypatch):
+    """`autograder grade` then `autograder report` as commands; every number of the Markdown report is recomputed
+    from grades.csv with pandas (tests/autograder/report_oracle.py), the oracle the benchmark uses too."""
+    import os
+    import shutil
+
+    import pandas as pd
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from report_oracle import report_problems
+
+    # nbgrader makes a gradebook with its environment's `alembic` command
+    monkeypatch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    course = tmp_path / "course"
+    course.mkdir()
+    kinds = benchmark_class(course)
+    env = dict(os.environ)
+    for command in (["grade", "submitted", "--out", "graded", "--jobs", "2", "--no-progress"], ["report", "graded"]):
+        done = subprocess.run([*AUTOGRADER, *command], cwd=course, env=env, capture_output=True, text=True,
+                              timeout=900, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    grades = pd.read_csv(course / "graded" / "grades.csv", dtype=str, keep_default_na=False)
+    assert {(s, a) for s, a in zip(grades["student_id"], grades["assignment"])} == set(kinds)
+    statuses = set(grades["status"])
+    assert {"passed", "failed", "error", "tampered"} <= statuses, statuses  # every section has something to say
+    late = grades[grades["student_id"] == "late"]
+    assert set(late["seconds_late"].astype(float)) == {33 * 3600.0} and (late["misconception"] == "sign").any()
+    report = course / "graded" / "report"
+    for assignment in BENCH_ASSIGNMENTS:
+        for figure in ("scores", "outcomes"):
+            assert png_data(report / "figures" / f"{assignment}-{figure}.png")
+    assert report_problems(course / "graded") == []
+
+    # the oracle notices a wrong number: one student's total changed in a copy of the report
+    copy = tmp_path / "copy"
+    shutil.copytree(report, copy)
+    page = copy / "01_neuron_model.md"
+    text = page.read_text()
+    line = next(l for l in text.splitlines() if l.startswith("| s0 |"))
+    page.write_text(text.replace(line, line.replace(" | 0 | ", " | 1 | ", 1)))
+    assert report_problems(course / "graded", copy), line

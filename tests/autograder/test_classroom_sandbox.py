@@ -9,34 +9,17 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
+from student_version import submission
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "01_neuron_model"
-SOURCE = REPO / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.DOTALL | re.MULTILINE)
 WRONG_SIGMOID = "import numpy as np\n\ndef sigmoid(z):\n    return 1.0 / (1.0 + np.exp(z))\n"
 AUTOGRADER = [sys.executable, "-m", "autograder.cli"]
-
-
-def submission(wrong: dict[str, str], source_path: Path = SOURCE) -> nbformat.NotebookNode:
-    """The student version (solutions and hidden tests stripped by nbgrader's own preprocessors), answered."""
-    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
-
-    source = nbformat.read(source_path, as_version=4)
-    answers = {c.metadata.get("nbgrader", {}).get("grade_id"): SOLUTION.sub(r"\1", c.source) for c in source.cells}
-    released, _ = ClearSolutions().preprocess(source, {"language": "python"})
-    released, _ = ClearHiddenTests().preprocess(released, {})
-    for cell in released.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and cell.cell_type == "code":
-            cell.source = wrong.get(meta["grade_id"]) or answers[meta["grade_id"]]
-    return released
 
 
 def autograder(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -9,12 +9,22 @@ import sys
 from pathlib import Path
 
 import nbformat
-from test_classroom_sandbox import submission
+from student_version import submission
 
 from autograder.registry import EXERCISES
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "01_neuron_model"
+
+
+def graded_rows(tmp_path: Path) -> dict[str, dict]:
+    """`autograder grade` on tmp_path/submitted (the console script, in a subprocess): grades.csv rows by exercise."""
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(tmp_path / "submitted"), "--out",
+                           str(tmp_path / "out"), "--source", str(REPO / "notebooks"), "--no-progress"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with open(tmp_path / "out" / "grades.csv", newline="", encoding="utf-8") as handle:
+        return {r["exercise"]: r for r in csv.DictReader(handle)}
 
 
 def test_a_mutants_hint_reaches_grades_csv_and_the_feedback(tmp_path):
@@ -24,12 +34,7 @@ def test_a_mutants_hint_reaches_grades_csv_and_the_feedback(tmp_path):
     wrong = ("def count_quadratic_terms(n_features):\n    if n_features < 0:\n        raise ValueError('negative')\n"
              "    return n_features ** 2\n")
     nbformat.write(submission({"count_quadratic_terms": wrong}), folder / f"{ASSIGNMENT}.ipynb")
-    done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(tmp_path / "submitted"), "--out",
-                           str(tmp_path / "out"), "--source", str(REPO / "notebooks"), "--no-progress"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=600, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    with open(tmp_path / "out" / "grades.csv", newline="", encoding="utf-8") as handle:
-        rows = {r["exercise"]: r for r in csv.DictReader(handle)}
+    rows = graded_rows(tmp_path)
     row = rows["count_quadratic_terms"]
     assert row["status"] == "failed" and float(row["score"]) == 0
     assert hint in " ".join(row.values()), row
@@ -50,12 +55,7 @@ def test_a_forbidden_method_costs_half_the_points_through_autograder_grade(tmp_p
     shortcut = ("def matmul_loops(a, b):\n    a, b = as_matrices(a, b)\n    return a @ b\n")
     nb = submission({"matmul_loops": shortcut}, REPO / "notebooks" / assignment / f"{assignment}.ipynb")
     nbformat.write(nb, folder / f"{assignment}.ipynb")
-    done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(tmp_path / "submitted"), "--out",
-                           str(tmp_path / "out"), "--source", str(REPO / "notebooks"), "--no-progress"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    with open(tmp_path / "out" / "grades.csv", newline="", encoding="utf-8") as handle:
-        rows = {r["exercise"]: r for r in csv.DictReader(handle)}
+    rows = graded_rows(tmp_path)
     row = rows["matmul_loops"]
     assert row["status"] == "failed", row
     assert float(row["score"]) == float(row["max_score"]) / 2, row
@@ -74,12 +74,7 @@ def test_a_valueerror_without_the_shapes_is_refused_through_autograder_grade(tmp
              "    if X.ndim != 2 or theta.ndim != 1 or X.shape[1] != theta.shape[0]:\n"
              "        raise ValueError('wrong shapes')\n    return sigmoid(X @ theta + b)\n")
     nbformat.write(submission({"neuron_output": vague}), folder / f"{ASSIGNMENT}.ipynb")
-    done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(tmp_path / "submitted"), "--out",
-                           str(tmp_path / "out"), "--source", str(REPO / "notebooks"), "--no-progress"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    with open(tmp_path / "out" / "grades.csv", newline="", encoding="utf-8") as handle:
-        rows = {r["exercise"]: r for r in csv.DictReader(handle)}
+    rows = graded_rows(tmp_path)
     row = rows["neuron_output"]
     assert row["status"] == "failed" and float(row["score"]) == 0, row
     assert "does not name the shape of the refused input" in row["message"], row

@@ -42,6 +42,7 @@ def backward_one_hidden_layer(X, Y, params, cache):
 def test_a_backward_pass_for_one_hidden_layer_only_fails_at_depth_three():
     for r in _both(backward_one_hidden_layer, "backward_propagation"):
         assert not r.passed and ("three layers" in r.message or "four layers" in r.message), r.message
+        assert r.hint == next(m.hint for m in EXERCISES["backward_propagation"].mutants if m.name == "two_layers_only")
 
 
 def backward_sigma_prime_from_z(X, Y, params, cache):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -17,27 +16,21 @@ import time
 from pathlib import Path
 
 import nbformat
+from student_version import submission
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import ordinary_user  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "01_neuron_model"
 SOURCE = REPO / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.DOTALL | re.MULTILINE)
 AUTOGRADER = [sys.executable, "-m", "autograder.cli"]
 
 
 
 def answered(extra: str = "") -> nbformat.NotebookNode:
-    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
-
-    source = nbformat.read(SOURCE, as_version=4)
-    answers = {c.metadata.get("nbgrader", {}).get("grade_id"): SOLUTION.sub(r"\1", c.source) for c in source.cells}
-    released, _ = ClearSolutions().preprocess(source, {"language": "python"})
-    released, _ = ClearHiddenTests().preprocess(released, {})
-    for cell in released.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and cell.cell_type == "code":
-            cell.source = answers[meta["grade_id"]]
+    released = submission()
     if extra:
         released.cells.insert(0, nbformat.v4.new_code_cell(extra))
     return released
@@ -54,7 +47,7 @@ def make_class(root: Path, students, extra: str = "") -> Path:
 def test_grade_help_names_the_files_it_writes():
     done = subprocess.run([*AUTOGRADER, "grade", "--help"], capture_output=True, text=True, timeout=120, check=True)
     text = " ".join(done.stdout.split())
-    assert "OUT_DIR/submissions/" in text and "OUT_DIR/results/" not in text
+    assert "OUT_DIR/submissions/" in text and "OUT_DIR/results/" not in text and "OUT_DIR/autograded/" in text
     for option in ("--student", "--assignment", "--no-gradebook"):
         assert option in text
 
@@ -78,20 +71,30 @@ def test_student_and_assignment_filters_and_no_gradebook(tmp_path):
     assert not (course / "gradebook.db").exists() and not (course / "autograded").exists()
 
 
-def test_two_ctrl_c_leave_no_temporary_copy_of_student_work(tmp_path):
-    course = make_class(tmp_path, [f"s{i}" for i in range(6)], extra="import time\ntime.sleep(6)")
+@pytest.mark.parametrize("mode", ordinary_user.MODES)
+def test_two_ctrl_c_leave_no_temporary_copy_of_student_work(mode):
+    """As root and as an ordinary user (the grader's two modes: its own temporary folders differ)."""
+    if reason := ordinary_user.skip_reason(mode):
+        pytest.skip(reason)
+    root = ordinary_user.class_root("ctrl-c-class-")
     temp = Path(tempfile.mkdtemp(prefix="ctrl-c-"))  # short: multiprocessing puts a socket path in it
     try:
-        interrupt_twice(course, temp)
+        course = make_class(root, [f"s{i}" for i in range(6)], extra="import time\ntime.sleep(6)")
+        shutil.copytree(REPO / "notebooks" / ASSIGNMENT, course / "source" / ASSIGNMENT)
+        ordinary_user.hand_over(mode, root)
+        ordinary_user.hand_over(mode, temp)
+        interrupt_twice(course, temp, mode)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
 
 
-def interrupt_twice(course: Path, temp: Path) -> None:
-    env = {**os.environ, "TMPDIR": str(temp)}
-    process = subprocess.Popen([*AUTOGRADER, "grade", "submitted", "--out", "graded", "--jobs", "2",
-                                "--source", str(REPO / "notebooks"), "--no-progress"], cwd=course, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+def interrupt_twice(course: Path, temp: Path, mode: str) -> None:
+    env = {**ordinary_user.grader_env(mode, course / "home"), "TMPDIR": str(temp)}
+    argv = ordinary_user.grader_command(mode) + ["grade", "submitted", "--out", "graded", "--jobs", "2",
+                                                 "--source", "source", "--no-progress"]
+    process = subprocess.Popen(argv, cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and len(list(temp.iterdir())) < 2:  # grading under way
         time.sleep(0.1)

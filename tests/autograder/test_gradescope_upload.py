@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
+from student_version import submission
 import pytest
 
 from autograder.classroom.gradescope import canonical_stem
@@ -22,22 +22,14 @@ from autograder.classroom.gradescope import canonical_stem
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "01_neuron_model"
 SOURCE = REPO / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.DOTALL | re.MULTILINE)
 
 
 
 def answered(tamper_test_of: str | None = None) -> nbformat.NotebookNode:
     """The student version with every solution typed in; optionally one test cell replaced by ``pass``."""
-    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
-
-    source = nbformat.read(SOURCE, as_version=4)
-    answers = {c.metadata.get("nbgrader", {}).get("grade_id"): SOLUTION.sub(r"\1", c.source) for c in source.cells}
-    released, _ = ClearSolutions().preprocess(source, {"language": "python"})
-    released, _ = ClearHiddenTests().preprocess(released, {})
+    released = submission()
     for cell in released.cells:
         meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and cell.cell_type == "code":
-            cell.source = answers[meta["grade_id"]]
         if tamper_test_of and meta.get("grade") and meta.get("grade_id") == f"test_{tamper_test_of}":
             cell.source = "pass  # the check is gone"
     return released

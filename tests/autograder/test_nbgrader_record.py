@@ -9,7 +9,6 @@ The oracle for late penalties is nbgrader itself: ``nbgrader autograde`` on a co
 from __future__ import annotations
 
 import csv
-import re
 import shutil
 import subprocess
 import sys
@@ -17,12 +16,12 @@ import textwrap
 from pathlib import Path
 
 import nbformat
+from student_version import submission
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "01_neuron_model"
 SOURCE = REPO / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.DOTALL | re.MULTILINE)
 WRONG_SIGMOID = "import numpy as np\n\ndef sigmoid(z):\n    return 1.0 / (1.0 + np.exp(z))\n"
 DUE = "2026-01-14 08:00:00 UTC"
 #: student: (wrong solutions, timestamp); bob is 33 h late like the issue's example, cy 2.5 h late
@@ -50,21 +49,6 @@ def alembic_on_path(monkeypatch):
     import os
 
     monkeypatch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-
-
-def submission(wrong: dict[str, str]) -> nbformat.NotebookNode:
-    """The student version (nbgrader's own preprocessors), answered with the solutions except ``wrong``."""
-    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
-
-    source = nbformat.read(SOURCE, as_version=4)
-    answers = {c.metadata.get("nbgrader", {}).get("grade_id"): SOLUTION.sub(r"\1", c.source) for c in source.cells}
-    released, _ = ClearSolutions().preprocess(source, {"language": "python"})
-    released, _ = ClearHiddenTests().preprocess(released, {})
-    for cell in released.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and cell.cell_type == "code":
-            cell.source = wrong.get(meta["grade_id"]) or answers[meta["grade_id"]]
-    return released
 
 
 def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
@@ -200,3 +184,29 @@ def test_results_json_shows_the_gradebook_score_of_record_with_each_part_labelle
     feedback = (course / "graded" / "feedback" / "bob" / "feedback.md").read_text()
     assert f": {data['score']:g} / " in feedback and "sigmoid: 0.5 given by a grader" in feedback
     assert "33.0 h after the due date; late penalty 3" in feedback
+
+
+def test_a_tampered_exercise_is_flagged_for_manual_grading_in_the_gradebook(tmp_path):
+    """A learner who edits a test cell gets the grader's own verdict as the automatic score, and formgrader's
+    "needs manual grade" flag on that cell (read back with nbgrader's API), so the instructor decides."""
+    from nbgrader.api import Gradebook
+
+    course = make_course(tmp_path / "course", "", students=("ada", "cy"))
+    target = course / "submitted" / "ada" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    notebook = nbformat.read(target, as_version=4)
+    test_cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_sigmoid")
+    test_cell.source = "pass  # the checks are gone"
+    nbformat.write(notebook, target)
+    autograder(course, "grade", "submitted", "--out", "graded", "--gradebook", str(tmp_path / "gb.db"),
+               "--no-progress")
+
+    with Gradebook(f"sqlite:///{tmp_path / 'gb.db'}", "nn-from-scratch") as gradebook:
+        flags = {(g.student.id, g.name): g.needs_manual_grade
+                 for s in gradebook.assignment_submissions(ASSIGNMENT) for nb in s.notebooks for g in nb.grades}
+        tampered = gradebook.find_grade("test_sigmoid", ASSIGNMENT, ASSIGNMENT, "ada")
+        assert tampered.auto_score == tampered.max_score  # the grader's own checks passed the right function
+        assert gradebook.find_submission(ASSIGNMENT, "ada").needs_manual_grade
+        assert not gradebook.find_submission(ASSIGNMENT, "cy").needs_manual_grade
+    assert {key for key, flagged in flags.items() if flagged} == {("ada", "test_sigmoid")}
+    rows = {(r["student_id"], r["exercise"]): r["status"] for r in grades_csv(course)}
+    assert rows[("ada", "sigmoid")] == "tampered" and rows[("cy", "sigmoid")] == "failed"

@@ -20,29 +20,14 @@ import time
 from pathlib import Path
 
 import nbformat
+from student_version import submission
 import pytest
 
 from autograder.classroom import provenance
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "01_neuron_model"
-SOURCE = REPO / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-SOLUTION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*\n?", re.DOTALL | re.MULTILINE)
 STUDENTS = ("ada", "bob", "cy", "dan", "eve", "fay")
-
-
-def correct_submission() -> nbformat.NotebookNode:
-    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
-
-    source = nbformat.read(SOURCE, as_version=4)
-    answers = {c.metadata.get("nbgrader", {}).get("grade_id"): SOLUTION.sub(r"\1", c.source) for c in source.cells}
-    released, _ = ClearSolutions().preprocess(source, {"language": "python"})
-    released, _ = ClearHiddenTests().preprocess(released, {})
-    for cell in released.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and cell.cell_type == "code":
-            cell.source = answers[meta["grade_id"]]
-    return released
 
 
 def stale_copy(folder: Path) -> Path:
@@ -86,7 +71,7 @@ def test_a_dask_worker_with_a_stale_answer_key_is_refused_named_and_its_work_reg
     for student in STUDENTS:
         folder = tmp_path / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
-        nbformat.write(correct_submission(), folder / f"{ASSIGNMENT}.ipynb")
+        nbformat.write(submission(), folder / f"{ASSIGNMENT}.ipynb")
     stale = stale_copy(tmp_path / "stale")
     scheduler_file = tmp_path / "scheduler.json"
     env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}

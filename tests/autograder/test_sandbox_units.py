@@ -345,3 +345,72 @@ def test_the_sandbox_keeps_its_statuses_on_the_shared_loop():
     missing = _observation({"t": "missing"})
     cell_timed_out = judge_exercise("f", 2.0, _CountingHandle(), cases, [missing, missing], "timeout")
     assert cell_timed_out.status == "timeout" and "ran over the time limit" in cell_timed_out.message
+
+
+def _worst_notebooks():
+    """The most expensive notebooks the sandbox's caps let through, by kind of bulk."""
+    from autograder.sandbox.notebook import MAX_CELLS, MAX_JSON_VALUES, MAX_NOTEBOOK_BYTES, MAX_SOURCE_CHARS
+
+    def notebook(cells, metadata=None):
+        return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": metadata or {}, "cells": cells}).encode()
+
+    def cell(source="x = 1", outputs=(), metadata=None, i=0):
+        return {"cell_type": "code", "id": f"c{i}", "metadata": metadata or {}, "source": source,
+                "outputs": list(outputs), "execution_count": None}
+
+    display = {"output_type": "display_data", "metadata": {}, "data": {"text/plain": "a"}}
+    per_display = 7  # commas and opening brackets of one display_data output, with the list's comma
+    lines = MAX_SOURCE_CHARS // MAX_CELLS // 6 - 1
+    yield "outputs", notebook([cell(outputs=[display] * (MAX_JSON_VALUES // per_display - 100))])
+    yield "metadata", notebook([], {"x": [[]] * (MAX_JSON_VALUES // 2 - 100)})
+    yield "sources", notebook([cell("x = 1\n" * lines, i=i) for i in range(MAX_CELLS)])
+    yield "lines", notebook([cell(["a\n"] * (MAX_JSON_VALUES - 100))])
+    picture = "A" * (int(MAX_NOTEBOOK_BYTES * 0.9) // MAX_CELLS)
+    yield "attachments", notebook([dict(cell(i=i), cell_type="markdown", attachments={"a.png": {"image/png": picture}})
+                                   for i in range(MAX_CELLS)])
+
+
+@pytest.mark.parametrize("kind, raw", list(_worst_notebooks()), ids=lambda v: v if isinstance(v, str) else "")
+def test_the_worst_notebook_the_caps_allow_parses_in_well_under_a_second(kind, raw):
+    """Parsing happens in the grading process: whatever a submission holds within the caps, it costs well under
+    a second there (outputs and metadata never reach nbformat's validation; the JSON parse runs without the
+    cyclic garbage collector walking the grader's objects). Measured figures: sandbox/README.md."""
+    import time
+
+    from autograder.sandbox.notebook import read_submission
+
+    started = time.perf_counter()
+    read_submission(raw)
+    assert time.perf_counter() - started < 1.0, kind
+
+
+def test_notebooks_over_the_value_or_text_caps_are_refused_before_nbformat_sees_them():
+    from autograder.sandbox.notebook import MAX_JSON_VALUES, MAX_SOURCE_CHARS, UnreadableNotebook, read_submission
+
+    many = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {"x": [[]] * MAX_JSON_VALUES},
+                       "cells": []}).encode()
+    with pytest.raises(UnreadableNotebook, match="JSON values, more than the 500000 accepted"):
+        read_submission(many)
+    long = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "source": "x = 1\n" * (MAX_SOURCE_CHARS // 6 + 1), "outputs": [],
+         "execution_count": None}]}).encode()
+    with pytest.raises(UnreadableNotebook, match="MiB of text, more than the 2 MiB accepted"):
+        read_submission(long)
+
+
+def test_a_cell_too_large_to_analyse_counts_as_an_unchecked_method():
+    """The method analysis walks the syntax tree in Python (seconds per MiB): a defining cell over
+    MAX_METHOD_SOURCE is not analysed, and right values then earn the method policy's half points."""
+    import nbformat
+
+    from autograder.sandbox.grade import MAX_METHOD_SOURCE, judge_method
+    from autograder.sandbox.judging import registry_provider
+    from autograder.sandbox.records import ExerciseRow
+
+    handle = registry_provider("07_matmul_five_ways")["matmul_loops"]
+    padding = "    x = 0\n" * (MAX_METHOD_SOURCE // 10)
+    source = f"def matmul_loops(A, B):\n{padding}    return A\n"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    row = judge_method(ExerciseRow("matmul_loops", 1.0, 1.0, "passed", "all 8 cases passed"), handle, nb)
+    assert (row.status, row.score) == ("failed", 0.5), row
+    assert "its method could not be checked" in row.hint + row.message
