@@ -71,8 +71,11 @@ nbgrader-release: $(STAMP)
 # pytest collects the unit tests under tests/ and, with --nbval, runs every notebook under notebooks/ and compares
 # each cell's fresh output with the stored one (up to what the sanitizer file masks). Notebooks under tests/ are
 # test fixtures (e.g. submissions to grade), not lessons, so nbval leaves them alone.
+# Two pytest-xdist workers (TEST_WORKERS=1 for one process), each taking whole files (--dist loadfile), so that a
+# notebook's cells run in order in one kernel; most of the suite waits on graders and kernels it starts.
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest tests $(NOTEBOOK_DIR) --ignore-glob='tests/*.ipynb' \
+	$(BIN)/python -m pytest tests $(NOTEBOOK_DIR) --ignore-glob='tests/*.ipynb' -n $(TEST_WORKERS) --dist loadfile \
 		--nbval --nbval-current-env --nbval-sanitize-with $(SANITIZER) --nbval-cell-timeout=300 $(PYTEST_ARGS)
 
 notebooks: $(STAMP)

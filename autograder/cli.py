@@ -14,7 +14,7 @@ __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
 # ----- check (the learner's command too: autograder/learner_cli.py ships in the student bundle) ----------------
 
-from .learner_cli import add_check, cmd_check  # noqa: E402,F401
+from .learner_cli import add_check, cmd_check, skip_unused_schema_grammars  # noqa: E402,F401
 
 
 # ----- build-public ---------------------------------------------------------------------------------------------
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    skip_unused_schema_grammars()
     args = build_parser().parse_args(argv)
     return args.func(args)
 

@@ -11,7 +11,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-__all__ = ["add_check", "build_parser", "cmd_check", "main"]
+__all__ = ["add_check", "build_parser", "cmd_check", "main", "skip_unused_schema_grammars"]
+
+
+def skip_unused_schema_grammars() -> None:
+    """Keep the optional ``rfc3987_syntax`` package out of this command's process.
+
+    nbformat imports jsonschema, which imports ``rfc3987_syntax`` when it is installed (Jupyter's own
+    dependencies install it) to check the ``iri`` string format, and that package compiles its grammars at import:
+    1-5 s for every ``autograder`` command, more than reading a class's notebooks. No schema nbformat or nbgrader
+    validates uses that format, so the command marks the module as absent (jsonschema then skips that one check).
+    Call it before anything imports nbformat; a process that already imported the package keeps it.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def add_check(sub) -> argparse.ArgumentParser:
@@ -42,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    skip_unused_schema_grammars()
     args = build_parser().parse_args(argv)
     return args.func(args)
 

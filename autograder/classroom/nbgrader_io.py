@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import io
 import json
 import logging
@@ -173,19 +174,26 @@ def _timestamp(submission_dir: Path | None):
         return None
 
 
+@functools.lru_cache(maxsize=1)
+def alembic_head() -> str:
+    """The newest revision of nbgrader's gradebook schema, read from nbgrader's own migration scripts."""
+    import nbgrader
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(os.path.join(os.path.dirname(nbgrader.__file__), "alembic")).get_current_head()
+
+
 @contextlib.contextmanager
-def _alembic_on_path():
-    """nbgrader creates a gradebook by running the ``alembic`` command of its environment; put this interpreter's
-    own first on PATH (its environment may not be activated, e.g. ``.venv/bin/autograder grade``, and another
-    environment's ``alembic`` on PATH may belong to an interpreter this user cannot run)."""
-    here = os.path.dirname(sys.executable)
-    old = os.environ.get("PATH", "")
-    if os.access(os.path.join(here, "alembic"), os.X_OK):
-        os.environ["PATH"] = here + os.pathsep + old
-    try:
+def _gradebook_schema_here():
+    """nbgrader stamps a new gradebook with its schema revision by running the ``alembic heads`` command: a second
+    Python process (seconds per run), taken from PATH (where another environment's ``alembic`` may belong to an
+    interpreter this user cannot run, or to another nbgrader). Read the same revision in this process instead."""
+    from unittest import mock
+
+    import nbgrader.api
+
+    with mock.patch.object(nbgrader.api, "get_alembic_version", alembic_head):
         yield
-    finally:
-        os.environ["PATH"] = old
 
 
 def write_gradebook(
@@ -213,7 +221,7 @@ def write_gradebook(
     assigner = late_penalty_assigner(config, course_root)  # a wrong plugin name fails before anything is written
     written = 0
     late = []
-    with warnings.catch_warnings(), _alembic_on_path(), Gradebook(db_url, course_id) as gradebook:
+    with warnings.catch_warnings(), _gradebook_schema_here(), Gradebook(db_url, course_id) as gradebook:
         # nbgrader's own add_submission triggers SQLAlchemy autoflush warnings (nbgrader autograde shows them too)
         warnings.filterwarnings("ignore", message=".*not in session.*")
         for result in results:
@@ -296,7 +304,7 @@ def assign_late_penalty(assigner, db_url: str, student_id: str, assignment: str,
     (the plugin decides; nbgrader clamps the penalty to [0, score]), exactly as in ``nbgrader autograde``."""
     resources = {"nbgrader": {"notebook": notebook, "assignment": assignment, "student": student_id,
                               "db_url": db_url}}
-    with warnings.catch_warnings(), _alembic_on_path(), _importable(course_root):
+    with warnings.catch_warnings(), _gradebook_schema_here(), _importable(course_root):
         warnings.filterwarnings("ignore", message=".*not in session.*")
         assigner.preprocess(nbformat.v4.new_notebook(), resources)
 
@@ -367,7 +375,7 @@ def read_scores(db_url: str, keys: Iterable[tuple[str, str]], *, course_id: str 
     from nbgrader.api import Gradebook, MissingEntry
 
     records = {}
-    with warnings.catch_warnings(), _alembic_on_path(), Gradebook(db_url, course_id) as gradebook:
+    with warnings.catch_warnings(), _gradebook_schema_here(), Gradebook(db_url, course_id) as gradebook:
         warnings.filterwarnings("ignore", message=".*not in session.*")
         for student_id, assignment in keys:
             try:
