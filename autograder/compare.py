@@ -22,6 +22,11 @@ largest absolute and relative errors.
 ``reveal=False`` (hidden cases): the same checks, but messages keep shapes, dtypes, NaN/inf positions, the first
 differing index and the largest absolute/relative errors while leaving out every value: the expected one, the
 learner's own (a function could return its input) and numbers in learner-written text. Public cases keep the values.
+
+Names the learner's value chose (dict keys, DataFrame column names, a Series' or index's name) go through
+``names_shown``: on a public case each is a bounded, cleaned ``repr`` (``learner_text.clean``); on a hidden case only
+a name that is also an expected one is shown, the others are counted (a key can be any string the learner's code
+made from the hidden input).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from . import learner_text
 from .results import Check
 
 __all__ = ["compare", "describe", "mask_numbers", "values_match"]
@@ -51,6 +57,33 @@ def mask_numbers(text: str) -> str:
 
 def _shape(a: np.ndarray) -> str:
     return "(" + ", ".join(str(s) for s in a.shape) + ("," if a.ndim == 1 else "") + ")"
+
+
+MAX_NAMES = 8  # learner-chosen names shown in one message
+MAX_NAME = 40  # characters of one
+
+
+def name_shown(name: Any, reveal: bool, expected: tuple = ()) -> str:
+    """One name the learner's value chose, as a message may show it (see ``names_shown``)."""
+    if type(name) is str and name in expected:
+        return repr(name)
+    if not reveal:
+        return "a name other than the expected ones"
+    return repr(learner_text.clean(name, MAX_NAME)) if type(name) is str else "a name that is not a string"
+
+
+def names_shown(names: Any, reveal: bool, expected: tuple = ()) -> str:
+    """Names the learner's value chose (dict keys, column names): on a public case a list of at most
+    ``MAX_NAMES`` cleaned, bounded ``repr`` s; on a hidden case those that are also ``expected`` and a count of the
+    others, never their text."""
+    names = list(names) if type(names) in (list, tuple) else []
+    if reveal:
+        shown = [name_shown(n, True, expected) for n in names[:MAX_NAMES]]
+        return "[" + ", ".join(shown + ([f"... {len(names) - MAX_NAMES} more"] if len(names) > MAX_NAMES else [])) + "]"
+    known = [repr(n) for n in names if type(n) is str and n in expected][:MAX_NAMES]
+    others = len(names) - len(known)
+    parts = known + ([f"{others} other name{'s' if others != 1 else ''} (not shown for hidden checks)"] if others else [])
+    return "[" + ", ".join(parts) + "]"
 
 
 def describe(tree: Any, reveal: bool = True) -> str:
@@ -76,7 +109,8 @@ def describe(tree: Any, reveal: bool = True) -> str:
         return f"a {t} of length {len(tree['items'])}"
     if t == "dict":
         keys = tree["keys"]
-        return "an empty dict" if not keys else f"a dict with keys {keys[:8]}"
+        return "an empty dict" if not keys else (f"a dict with keys {names_shown(keys, True)}" if reveal
+                                                 else f"a dict with {len(keys)} key{'s' if len(keys) != 1 else ''}")
     if t == "dataframe":
         return f"a pandas DataFrame of shape {tuple(tree['shape'])}"
     if t == "series":
@@ -360,13 +394,14 @@ def compare(expected: Any, observed: Any, rtol: float = 1e-7, atol: float = 1e-1
         if not okeys and expected["keys"]:
             return f"{path} is an empty dict; expected keys {expected['keys']}.", []
         missing = [k for k in expected["keys"] if k not in okeys]
+        known = tuple(expected["keys"])
         if missing:
             return (f"{path} is missing the key{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))} "
-                    f"(it has {okeys[:10]}; expected {expected['keys']})."), []
+                    f"(it has {names_shown(okeys, reveal, known)}; expected {expected['keys']})."), []
         notes = []
         extra = [k for k in okeys if k not in expected["keys"]]
         if extra:
-            notes.append(f"{path} has extra keys {extra[:6]} (ignored).")
+            notes.append(f"{path} has extra keys {names_shown(extra, reveal, known)} (ignored).")
         if observed.get("nonstr_keys"):
             notes.append(f"{path} has {observed['nonstr_keys']} non-string keys (ignored).")
         ovals = dict(zip(okeys, observed["values"]))
@@ -442,24 +477,26 @@ def _compare_pandas(e: dict, o: dict, rtol: float, atol: float, path: str,
     if o.get("t") != et:
         return f"{path} is {describe(o, reveal)} but a pandas {kind} is expected.", []
     if et == "dataframe":
+        known = tuple(e["columns"])
         if tuple(o["shape"]) != tuple(e["shape"]):
             extra = [c for c in o["columns"] if c not in e["columns"]]
             missing = [c for c in e["columns"] if c not in o["columns"]]
             msg = f"{path} has shape {tuple(o['shape'])} but {tuple(e['shape'])} is expected."
             if extra:
-                msg += f" Unexpected columns: {extra[:5]}."
+                msg += f" Unexpected columns: {names_shown(extra[:5], reveal, known)}."
             if missing:
                 msg += f" Missing columns: {missing[:5]}."
             return msg, []
         if o["columns"] != e["columns"]:
             bad = [(a, b) for a, b in zip(o["columns"], e["columns"]) if a != b]
-            return f"{path} has different column names; first difference: {bad[0][0]!r} instead of {bad[0][1]!r}.", []
+            return (f"{path} has different column names; first difference: {name_shown(bad[0][0], reveal, known)} "
+                    f"instead of {bad[0][1]!r}."), []
     if o.get("name") != e.get("name"):
-        return f"{path} is named {o.get('name')!r} but {e.get('name')!r} is expected.", []
+        return f"{path} is named {_optional_name(o.get('name'), reveal)} but {e.get('name')!r} is expected.", []
     ei, oi = _index_values(e["index"]), _index_values(o["index"])
     if e["index"].get("name") != o["index"].get("name"):
-        return (f"{path} has index named {o['index'].get('name')!r} but {e['index'].get('name')!r} is expected "
-                f"(use the id column as the index)."), []
+        return (f"{path} has index named {_optional_name(o['index'].get('name'), reveal)} but "
+                f"{e['index'].get('name')!r} is expected (use the id column as the index)."), []
     if ei is not None:
         if oi is None or oi.shape != ei.shape or not np.array_equal(oi, ei):
             return f"{path} has a different index than expected (it should be the ids, in file order).", []
@@ -467,12 +504,18 @@ def _compare_pandas(e: dict, o: dict, rtol: float, atol: float, path: str,
         ek = np.dtype(e["dtype"]).kind if e["dtype"] in np.sctypeDict or _is_dtype(e["dtype"]) else "?"
         ok = np.dtype(o["dtype"]).kind if _is_dtype(o["dtype"]) else "?"
         if ek in "iu" and ok not in "iu":
-            return f"{path} has dtype {o['dtype']} but integer labels (0/1) are expected.", []
+            return f"{path} has dtype {learner_text.clean(o['dtype'], MAX_NAME)} but integer labels (0/1) are expected.", []
     else:
         bad = [(c, d) for c, d in zip(o["columns"], o["dtypes"]) if not (_is_dtype(d) and np.dtype(d).kind in "fiu")]
         if bad:
-            return f"{path} has non-numeric column {bad[0][0]!r} (dtype {bad[0][1]}).", []
+            return (f"{path} has non-numeric column {name_shown(bad[0][0], reveal, tuple(e['columns']))} "
+                    f"(dtype {learner_text.clean(bad[0][1], MAX_NAME)})."), []
     return compare(e["values"], o["values"], rtol, atol, f"{path} values", reveal=reveal)
+
+
+def _optional_name(name: Any, reveal: bool) -> str:
+    """A Series' or index's name the learner chose (None: unnamed)."""
+    return "None" if name is None else name_shown(name, reveal)
 
 
 def _is_dtype(s: str) -> bool:

@@ -13,7 +13,8 @@ could be reached, only words from a fixed vocabulary survive:
 - ``clean(text, limit)``: for text that is shown as is (cell labels from the grader's own plan, notes): control
   and format characters (ESC, BEL, bidi overrides, zero-width) removed, whitespace collapsed to single spaces,
   length bounded;
-- ``label(text)``: a name (nbgrader grade_id) reduced to letters, digits, ``_ - .``, bounded.
+- ``label(text)``: a name (a cell's nbgrader grade_id or type, a submitted file's name) as letters, digits and
+  ``_ - .`` (anything else a ``?``), bounded: every cell label and file name in a message goes through it.
 
 Nothing here calls learner code: every input is a ``str`` already (anything else counts as empty).
 """
@@ -102,11 +103,13 @@ def clean(text, limit: int = 200) -> str:
 
 
 def label(text, limit: int = 40) -> str:
-    """A learner-chosen name (an nbgrader grade_id) as the feedback may show it: letters, digits, ``_ - .``."""
+    """A learner-chosen name (an nbgrader grade_id, a cell type, a file name) as any output may show it: ASCII
+    letters, digits and ``_ - .`` kept, every other character (Markdown, HTML, spaces, control bytes) shown as
+    ``?``, at most ``limit`` characters ("..." marks a cut). Anything but a ``str`` gives ""."""
     if type(text) is not str:
         return ""
-    out = "".join(ch for ch in text[: 4 * limit] if (ch.isascii() and ch.isalnum()) or ch in "_-.")
-    return out[:limit]
+    shown = "".join(ch if (ch.isascii() and ch.isalnum()) or ch in "_-." else "?" for ch in text[:limit])
+    return shown + ("..." if len(text) > limit else "")
 
 
 def exception_type(name, mro=()) -> str:

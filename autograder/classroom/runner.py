@@ -17,6 +17,7 @@ import concurrent.futures as cf
 import dataclasses
 import datetime as dt
 import multiprocessing
+import multiprocessing.util
 import os
 import signal
 import sys
@@ -121,6 +122,11 @@ def _pool_process_signals() -> None:
     abandons them (SIGTERM) the task being graded unwinds like an exception, so that every ``finally`` runs."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    # A pool process ends with os._exit, without atexit: its zygotes would end only after it, when they see
+    # their socket close. Stop them (and wait) first, so that nothing outlives the pool's shutdown.
+    from autograder.sandbox.zygote import close_zygotes
+
+    multiprocessing.util.Finalize(None, close_zygotes, exitpriority=10)
 
 
 _ABANDONED = threading.Event()  # set in a pool process that its parent abandoned (SIGTERM)
@@ -176,6 +182,7 @@ class _Local:
         processes = list(getattr(self.pool, "_processes", {}).values())
         if not abandon:
             self.pool.shutdown(wait=True, cancel_futures=True)
+            _stop_pool_helpers()
             return
         # A second Ctrl-C: each process unwinds the submission it is grading (its worker killed, its folder
         # removed), then the pool ends as usual; one that does not end within the grace period is killed.
@@ -187,6 +194,19 @@ class _Local:
             process.join(max(0.0, deadline - time.monotonic()))
             if process.is_alive():
                 process.kill()
+
+
+def _stop_pool_helpers() -> None:
+    """The forkserver and multiprocessing's resource tracker would outlive the pool until this process exits:
+    stop them now and wait for them, so that when the command returns, no process it started is running.
+    (``_stop`` is what the standard library's own tests call; without it they end a moment after we do.)"""
+    from multiprocessing import forkserver, resource_tracker
+
+    for helper in (forkserver._forkserver, resource_tracker._resource_tracker):
+        try:
+            helper._stop()
+        except (AttributeError, OSError, ChildProcessError):
+            pass
 
 
 class _Dask:

@@ -30,6 +30,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from autograder import learner_text
+
 from .records import SubmissionResult, SubmissionTask
 
 __all__ = ["Found", "Refused", "ResultStore", "atomic_write_text", "discover_submissions", "fingerprint",
@@ -62,9 +64,9 @@ class Found:
 # discovery
 # --------------------------------------------------------------------------------------------------
 def _shown(name: str) -> str:
-    """A learner-chosen file name as it may appear in a message: printable, bounded, quoted."""
-    text = "".join(ch if ch.isprintable() else "?" for ch in name[:60])
-    return f"'{text}{'...' if len(name) > 60 else ''}'"
+    """A learner-chosen file name (a path inside the submission) as it may appear in a message: each part
+    through ``learner_text.label`` (letters, digits, ``_ - .``, the rest ``?``, bounded), quoted."""
+    return "'" + "/".join(learner_text.label(part, 60) for part in name.split("/")[:4]) + "'"
 
 
 def _kind(mode: int) -> str:

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder import learner_text
 from autograder.api import exercise_source
 from autograder.methods import Finding, apply_findings, method_findings
 from autograder.results import Case, Check, Result
@@ -146,7 +147,7 @@ def _grade_notebook(sub: NotebookSubmission, config: SandboxConfig, provider: Pr
     if sub.refused:
         return result(all_rows("error", sub.refused))
     if sub.content is None:
-        others = ", ".join(sub.siblings[:3])
+        others = ", ".join(learner_text.label(name, 60) for name in sub.siblings[:3])
         found = f" (found {others} instead: keep the released file name)" if others else ""
         return result(all_rows("missing", f"{sub.notebook}.ipynb was not submitted{found}"))
     try:

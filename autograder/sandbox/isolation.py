@@ -22,8 +22,10 @@ inside: not the course source, the submissions, the output folder, the gradebook
 /run/lock. The grader's copy of the work folder is never visible to the learner: init copies the answer files
 out of the private one (regular files only, size-capped).
 
-Fork bombs: RLIMIT_NPROC (counted per user namespace when not root, per slot uid as root) and the PID
-namespace's own ``pid_max`` (kernel >= 6.14), whichever the machine allows; ``layers()`` says which.
+Fork bombs and memory: a cgroup v2 of the worker's own with ``pids.max`` and ``memory.max`` when the grader's
+cgroup is a delegated cgroup v2 folder offering the pids and memory controllers (``find_delegated_cgroup``,
+``worker_cgroup``); else RLIMIT_NPROC (counted per user namespace when not root, per slot uid as root). Both
+with the PID namespace and its own ``pid_max`` (kernel >= 6.14). ``layers()`` says which bound is in force.
 
 Every layer this machine refuses is reported as a note, never silently skipped (``strict`` turns a refusal into
 an error); ``preflight()`` tells the grading command, before it grades anything, whether the namespaces work.
@@ -45,6 +47,7 @@ import functools
 import json
 import os
 import platform
+import re
 import resource
 import select
 import shutil
@@ -117,6 +120,7 @@ class ConfinePlan:
     expose : paths the worker needs (the Python installation, the public package), bound read-only.
     disk_bytes, tmp_bytes : sizes of the private work folder and of each private /tmp, /var/tmp, /dev/shm.
     answer_bytes : largest answer file copied out of the private work folder.
+    cgroup : a cgroup v2 folder made for this worker (``worker_cgroup``) that it joins first; "" for none.
     """
 
     workdir: str
@@ -135,6 +139,7 @@ class ConfinePlan:
     disk_bytes: int = 512 << 20
     tmp_bytes: int = 64 << 20
     answer_bytes: int = 64 << 20
+    cgroup: str = ""
 
     def to_json(self) -> dict:
         return dataclasses.asdict(self)
@@ -270,6 +275,11 @@ def confine(plan: ConfinePlan, progress_fd: int = 3) -> tuple[str, list[str]]:
     failure of the confinement is reported there as a ``fatal`` line; init and the keeper close it).
     """
     refused = _Refusals(plan.strict)
+    if plan.cgroup:
+        try:
+            join_cgroup(plan.cgroup)
+        except OSError as exc:
+            refused("cgroup v2 pids/memory of the worker", exc)
     if plan.namespaces:
         try:
             return _confine_in_namespaces(plan, refused, progress_fd)
@@ -515,6 +525,159 @@ def _bound_pids(plan: ConfinePlan, refused: _Refusals) -> None:
             Path("/proc/sys/user/max_user_namespaces").write_text("0")
 
 
+# ----- cgroup v2: a bound on the worker's processes and memory, where a cgroup is delegated ------------------
+CGROUP_CONTROLLERS = ("pids", "memory")
+CGROUP_WORKER_PREFIX = "autograder-worker-"
+CGROUP_GRADER_PREFIX = "autograder-grader-"
+
+
+@dataclasses.dataclass(frozen=True)
+class CgroupDelegation:
+    """Where worker cgroups can be made: ``path`` (a cgroup v2 folder), or None and ``reason`` why not."""
+
+    path: str | None
+    reason: str = ""
+
+
+def _unescape_mount_path(field: str) -> str:
+    """A path field of /proc/self/mountinfo (spaces and the like written as octal escapes)."""
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def _cgroup2_mounts(mountinfo: str) -> list[tuple[str, str]]:
+    """(root of the mount inside the hierarchy, mount point) of every cgroup2 mount listed in ``mountinfo``."""
+    mounts = []
+    for line in Path(mountinfo).read_text().splitlines():
+        fields = line.split()
+        if "-" in fields and fields.index("-") + 1 < len(fields) and fields[fields.index("-") + 1] == "cgroup2":
+            mounts.append((_unescape_mount_path(fields[3]), _unescape_mount_path(fields[4])))
+    return mounts
+
+
+def find_delegated_cgroup(proc_cgroup: str = "/proc/self/cgroup",
+                          mountinfo: str = "/proc/self/mountinfo") -> CgroupDelegation:
+    """The calling process's own cgroup v2 folder when worker cgroups can be made in it, else why not.
+
+    Usable means: the process's cgroup (the ``0::`` line of ``proc_cgroup``) lies under a cgroup2 mount (from
+    ``mountinfo``), its ``cgroup.controllers`` offers pids and memory, and this process may create a child in it
+    (write access to the folder, to ``cgroup.subtree_control`` and to ``cgroup.procs``: a delegated subtree, or
+    root). Pure reading: the paths are parameters so that a fake tree can stand in for /proc and /sys.
+    """
+    try:
+        lines = Path(proc_cgroup).read_text().splitlines()
+    except OSError as exc:
+        return CgroupDelegation(None, f"{proc_cgroup} cannot be read ({exc.strerror})")
+    own = next((line[3:] for line in lines if line.startswith("0::")), None)
+    if own is None:
+        return CgroupDelegation(None, "the process is in no cgroup v2 hierarchy (cgroup v1 only)")
+    try:
+        mounts = _cgroup2_mounts(mountinfo)
+    except OSError as exc:
+        return CgroupDelegation(None, f"{mountinfo} cannot be read ({exc.strerror})")
+    folder = None
+    for root, point in mounts:
+        if own == root or own.startswith(root.rstrip("/") + "/"):
+            folder = os.path.normpath(os.path.join(point, own[len(root.rstrip("/")):].lstrip("/")))
+            break
+    if folder is None or not os.path.isdir(folder):
+        return CgroupDelegation(None, f"the process's cgroup v2 {own!r} is not mounted here")
+    try:
+        offered = Path(folder, "cgroup.controllers").read_text().split()
+    except OSError as exc:
+        return CgroupDelegation(None, f"{folder}/cgroup.controllers cannot be read ({exc.strerror})")
+    lacking = [c for c in CGROUP_CONTROLLERS if c not in offered]
+    if lacking:
+        return CgroupDelegation(None, f"the cgroup v2 {folder} offers no {'/'.join(lacking)} controller "
+                                      f"(cgroup.controllers: {' '.join(offered) or 'none'})")
+    for path, mode in ((folder, os.W_OK | os.X_OK), (os.path.join(folder, "cgroup.subtree_control"), os.W_OK),
+                       (os.path.join(folder, "cgroup.procs"), os.W_OK)):
+        if not os.access(path, mode):
+            return CgroupDelegation(None, f"the cgroup v2 {folder} is not delegated to this user ({path} is not "
+                                          "writable)")
+    return CgroupDelegation(folder)
+
+
+def enable_worker_controllers(delegation: CgroupDelegation) -> CgroupDelegation:
+    """Turn on pids and memory for the children of the delegated folder, so that each worker's cgroup has
+    ``pids.max`` and ``memory.max``. cgroup v2 refuses that while the folder itself holds processes (the
+    grader): the grader then moves itself into a leaf of its own (``autograder-grader-<pid>``) first."""
+    if delegation.path is None:
+        return delegation
+    folder = delegation.path
+    control = os.path.join(folder, "cgroup.subtree_control")
+    want = " ".join(f"+{c}" for c in CGROUP_CONTROLLERS)
+    try:
+        if set(CGROUP_CONTROLLERS) <= set(Path(control).read_text().split()):
+            return delegation
+        try:
+            Path(control).write_text(want)
+        except OSError as exc:
+            if exc.errno != errno.EBUSY:
+                raise
+            leaf = os.path.join(folder, f"{CGROUP_GRADER_PREFIX}{os.getpid()}")
+            os.makedirs(leaf, exist_ok=True)
+            Path(leaf, "cgroup.procs").write_text(str(os.getpid()))
+            Path(control).write_text(want)
+    except OSError as exc:
+        return CgroupDelegation(None, f"the controllers of the cgroup v2 {folder} cannot be enabled for workers "
+                                      f"({exc.strerror or exc}: it holds other processes)")
+    return delegation
+
+
+@functools.lru_cache(maxsize=1)
+def delegated_cgroup() -> CgroupDelegation:
+    """This grader process's delegation (found and prepared once per process)."""
+    return enable_worker_controllers(find_delegated_cgroup())
+
+
+@contextlib.contextmanager
+def worker_cgroup(base: str, name: str, pids_max: int, memory_max: int):
+    """Yield a new cgroup folder ``base/name`` with ``pids.max`` and ``memory.max`` (no swap), for one worker
+    run; afterwards every process in it is killed (``cgroup.kill``) and the folder removed."""
+    path = os.path.join(base, name)
+    with contextlib.suppress(OSError):
+        _remove_cgroup(path)  # left by a grader that was killed
+    os.mkdir(path)
+    try:
+        Path(path, "pids.max").write_text(str(int(pids_max)))
+        Path(path, "memory.max").write_text(str(int(memory_max)))
+        with contextlib.suppress(OSError):
+            Path(path, "memory.swap.max").write_text("0")
+        yield path
+    finally:
+        with contextlib.suppress(OSError):
+            _remove_cgroup(path)
+
+
+def _remove_cgroup(path: str, deadline: float = 5.0) -> None:
+    """Kill what is left in a worker cgroup and remove it (rmdir fails while a process is still exiting)."""
+    if not os.path.isdir(path):
+        return
+    with contextlib.suppress(OSError):
+        Path(path, "cgroup.kill").write_text("1")
+    end = time.monotonic() + deadline
+    while True:
+        try:
+            os.rmdir(path)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EBUSY, errno.ENOTEMPTY) or time.monotonic() > end:
+                raise
+        time.sleep(0.02)
+
+
+def join_cgroup(path: str) -> None:
+    """Move the calling process into the cgroup ``path`` (its children, and theirs, start in it)."""
+    with open(os.path.join(path, "cgroup.procs"), "w") as fh:
+        fh.write(str(os.getpid()))
+
+
+def cgroup_limits(plan_memory: int, disk: int, tmp: int, nproc: int) -> tuple[int, int]:
+    """(pids.max, memory.max) of a worker's cgroup: its processes and threads, and its address-space limit plus
+    the private tmpfs folders it can fill (their pages are charged to it)."""
+    return nproc + EXTRA_PIDS, plan_memory + disk + 3 * tmp
+
+
 # ----- the allow-list view -----------------------------------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
 class _Bind:
@@ -726,17 +889,19 @@ class Layers:
         return list(self.notes)
 
 
-def _probe_child(workdir: str) -> None:
+def _probe_child(workdir: str, cgroup: str, cgroup_reason: str) -> None:
     """Runs in a forked child of ``python -m autograder.sandbox.isolation --probe``: confine like a worker,
     then report what holds on fd 3."""
-    plan = ConfinePlan(workdir=workdir, uid=None, gid=None, expose=python_paths(), nproc=64)
+    plan = ConfinePlan(workdir=workdir, uid=None, gid=None, expose=python_paths(), nproc=64, cgroup=cgroup)
     try:
         _, notes = confine(plan)
         namespaces = not any(n == WEAK_NOTE for n in notes)
         pid_max = ""
         with contextlib.suppress(OSError):
             pid_max = Path("/proc/sys/kernel/pid_max").read_text().strip()
-        bound = _describe_process_bound(namespaces, pid_max, plan.nproc)
+        in_cgroup = bool(cgroup) and not any(n.startswith("cgroup v2") for n in notes)
+        bound = describe_process_bound(namespaces, pid_max, plan.nproc, cgroup if in_cgroup else "",
+                                       cgroup_reason or "joining the worker's cgroup failed")
         report = {"namespaces": namespaces, "notes": notes, "bound": bound}
     except BaseException as exc:  # noqa: BLE001
         report = {"namespaces": False, "notes": [f"{type(exc).__name__}: {exc}"], "bound": ""}
@@ -744,23 +909,33 @@ def _probe_child(workdir: str) -> None:
     os._exit(0)
 
 
-def _describe_process_bound(namespaces: bool, pid_max: str, nproc: int) -> str:
+def describe_process_bound(namespaces: bool, pid_max: str, nproc: int, cgroup: str, no_cgroup: str) -> str:
+    """The bound on a worker's processes in force, headline first ("RLIMIT_NPROC + PID namespace", or
+    "cgroup v2 pids/memory + PID namespace"), then the details: ``cgroup`` is the worker cgroup it ran in ("" for
+    none, ``no_cgroup`` then says why)."""
     root = os.geteuid() == 0 or os.getuid() != os.geteuid()
-    parts = []
-    if namespaces and pid_max and int(pid_max) <= pid_max_for(nproc):
-        parts.append(f"pid_max {pid_max} of the worker's PID namespace (all its tasks)")
     scope = "the worker's own user namespace" if namespaces and not root else (
         "the slot uid" if root else "the grader's uid (shared with the grader's own processes)")
+    headline = [f"cgroup v2 pids/memory" if cgroup else "RLIMIT_NPROC"] + (["PID namespace"] if namespaces else [])
+    parts = []
+    if cgroup:
+        parts.append(f"cgroup v2 pids.max {nproc + EXTRA_PIDS} and memory.max per worker (under "
+                     f"{os.path.dirname(cgroup)})")
     parts.append(f"RLIMIT_NPROC {nproc} counted in {scope}")
+    if namespaces and pid_max and int(pid_max) <= pid_max_for(nproc):
+        parts.append(f"pid_max {pid_max} of the worker's PID namespace (all its tasks)")
     if namespaces:
         parts.append("PID namespace teardown (the worker's init ends, everything ends)")
-    parts.append("no cgroup v2 pids/memory controller (none delegated here)")
-    return "; ".join(parts)
+    if not cgroup:
+        parts.append(f"no cgroup v2 pids/memory: {no_cgroup}")
+    return f"{' + '.join(headline)} ({'; '.join(parts)})"
 
 
 @functools.lru_cache(maxsize=4)
 def _probe(uid: int) -> Layers:
-    cmd = [sys.executable, "-I", "-B", "-m", "autograder.sandbox.isolation", "--probe"]
+    delegation = delegated_cgroup()
+    cmd = [sys.executable, "-I", "-B", "-m", "autograder.sandbox.isolation", "--probe", delegation.path or "",
+           delegation.reason]
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=60,
                               env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"})
@@ -975,22 +1150,32 @@ def _alive(pid: int) -> bool:
     return stat_line[stat_line.rfind(")") + 2:].split()[0] != "Z"
 
 
-if __name__ == "__main__" and sys.argv[1:] == ["--probe"]:
-    # Measure the layers as a worker gets them: a forked child confines itself and reports on a pipe.
+if __name__ == "__main__" and sys.argv[1:2] == ["--probe"]:
+    # Measure the layers as a worker gets them: a forked child confines itself (in a worker cgroup of its own
+    # when the grader found a delegated one: argv[2], else argv[3] says why not) and reports on a pipe.
     probe_dir = tempfile.mkdtemp(prefix="autograder-probe-")
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:
-        os.dup2(write_end, 3)
-        _probe_child(probe_dir)
-    os.close(write_end)
-    chunks = []
-    while True:
-        chunk = os.read(read_end, 65536)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.waitpid(child, 0)
+    cgroup_base, cgroup_reason = (sys.argv[2:4] + ["", ""])[:2]
+    with contextlib.ExitStack() as stack:
+        probe_cgroup = ""
+        if cgroup_base:
+            try:
+                probe_cgroup = stack.enter_context(worker_cgroup(
+                    cgroup_base, f"{CGROUP_WORKER_PREFIX}probe-{os.getpid()}", *cgroup_limits(2 << 30, 0, 0, 64)))
+            except OSError as exc:
+                cgroup_reason = f"a worker cgroup cannot be made in {cgroup_base} ({exc.strerror or exc})"
+        read_end, write_end = os.pipe()
+        child = os.fork()
+        if child == 0:
+            os.dup2(write_end, 3)
+            _probe_child(probe_dir, probe_cgroup, cgroup_reason)
+        os.close(write_end)
+        chunks = []
+        while True:
+            chunk = os.read(read_end, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.waitpid(child, 0)
     shutil.rmtree(probe_dir, ignore_errors=True)
     lines = [line for line in b"".join(chunks).decode("utf-8", "replace").splitlines() if line.startswith("{")]
     print(lines[-1] if lines else json.dumps({"namespaces": False, "notes": ["the probe worker died"],

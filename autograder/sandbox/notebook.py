@@ -19,6 +19,8 @@ from pathlib import Path
 
 import nbformat
 
+from autograder import learner_text
+
 MAX_NOTEBOOK_BYTES = 20 * 2**20
 #: More cells than any course notebook has by far; bounds the time nbformat spends on one submission.
 MAX_CELLS = 2000
@@ -349,12 +351,9 @@ def plan_cells(nb, source: SourceNotebook | None) -> CellPlan:
 
 
 def _label(i: int, gid: str | None) -> str:
-    """Learner-facing name of a cell: "cell 7 (sigmoid)"; the grade_id (learner-controlled metadata) is cut to
-    ``MAX_LABEL_ID`` characters of letters, digits, ``_`` and ``-``, anything else shown as ``?``."""
-    if not gid:
-        return f"cell {i + 1}"
-    shown = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "_-") else "?" for ch in gid[:MAX_LABEL_ID])
-    return f"cell {i + 1} ({shown}{'...' if len(gid) > MAX_LABEL_ID else ''})"
+    """Learner-facing name of a cell: "cell 7 (sigmoid)"; the grade_id is the submission's own metadata, so it
+    goes through ``learner_text.label`` (at most ``MAX_LABEL_ID`` characters of letters, digits, ``_ - .``)."""
+    return f"cell {i + 1} ({learner_text.label(gid, MAX_LABEL_ID)})" if gid else f"cell {i + 1}"
 
 
 def _check_tampering(cells, source: SourceNotebook, plan: CellPlan) -> None:
@@ -375,7 +374,7 @@ def _check_tampering(cells, source: SourceNotebook, plan: CellPlan) -> None:
         elif not copies:
             reason = "was deleted"
         elif all(c.get("cell_type") != sc.cell_type for c in copies):
-            reason = f"was turned into a {copies[0].get('cell_type')} cell"
+            reason = f"was turned into a {learner_text.label(copies[0].get('cell_type'), 20)} cell"
         else:
             reason = "was modified"
         if not copies or not any(_checksum(c) == sc.checksum for c in copies):

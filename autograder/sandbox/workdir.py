@@ -84,11 +84,11 @@ def run_attempts(job: dict, notebook_bytes: bytes, notebook_file: str, config: S
             if budget <= 0.2:
                 break
             token = secrets.token_hex(16)
-            with fresh_workdir(prefix, root, config) as (workdir, on_tmpfs):
+            with fresh_workdir(prefix, root, config) as (workdir, on_tmpfs), \
+                    attempt_cgroup(slot, confine_plan(workdir, uid, config, hidden), notes) as plan:
                 if root and not on_tmpfs:
                     notes.append("the worker directory could not get its own tmpfs: disk use is bounded per "
                                  "file only")
-                plan = confine_plan(workdir, uid, config, hidden)
                 lay_out(workdir, job, notebook_bytes, notebook_file, config)
                 write_job(workdir, {**job, "plan": plan.to_json(), "skip": sorted(fatal), "token": token})
                 run = run_job(Path(workdir), config, uid=uid, budget=budget, token=token, warm=warm)
@@ -139,6 +139,25 @@ def fresh_workdir(prefix: str, root: bool, config: SandboxConfig):
         yield workdir, on_tmpfs
     finally:
         remove_workdir(workdir, on_tmpfs)
+
+
+@contextlib.contextmanager
+def attempt_cgroup(slot: int, plan: isolation.ConfinePlan, notes: list[str]):
+    """Yield ``plan`` with the cgroup v2 folder of this attempt's worker (``pids.max``, ``memory.max`` from the
+    plan's limits; removed afterwards), or ``plan`` as it is where no delegated cgroup v2 is available (the bound
+    in force is then RLIMIT_NPROC, see ``isolation.describe_process_bound``)."""
+    delegation = isolation.delegated_cgroup() if plan.namespaces else None
+    with contextlib.ExitStack() as stack:
+        if delegation is not None and delegation.path is not None:
+            name = f"{isolation.CGROUP_WORKER_PREFIX}u{os.getuid()}-s{slot}"
+            limits = isolation.cgroup_limits(plan.memory_bytes, plan.disk_bytes, plan.tmp_bytes, plan.nproc)
+            try:
+                plan = dataclasses.replace(plan, cgroup=stack.enter_context(
+                    isolation.worker_cgroup(delegation.path, name, *limits)))
+            except OSError as exc:
+                notes.append(f"no cgroup v2 for the worker ({exc.strerror or exc}): processes bounded by "
+                             "RLIMIT_NPROC")
+        yield plan
 
 
 def remove_workdir(workdir: str, mounted: bool) -> None:

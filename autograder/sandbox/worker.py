@@ -269,7 +269,7 @@ def main(argv: list[str]) -> int:
     # The grader pointed HOME, IPYTHONDIR and MPLCONFIGDIR at the working directory's path outside the mount
     # namespace, where it may no longer be visible (a private /tmp): point them at its path inside, so that
     # IPython and matplotlib never fall back to making temporary directories of their own.
-    from autograder.sandbox.runner import worker_env
+    from autograder.sandbox.config import worker_env
 
     os.environ.update({k: v for k, v in worker_env(workdir).items() if k in ("HOME", "IPYTHONDIR", "MPLCONFIGDIR")})
     sys.meta_path.insert(0, ImportGuard())

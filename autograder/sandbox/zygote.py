@@ -412,7 +412,9 @@ _ZYGOTES: list[Zygote] = []  # started by this process (closed at exit)
 
 
 @atexit.register
-def _close_zygotes() -> None:
+def close_zygotes() -> None:
+    """Stop every zygote this process started and wait for it (at exit; a pool process, which ends without
+    atexit, calls it from a ``multiprocessing`` finalizer)."""
     for zygote in _ZYGOTES.copy():
         if zygote.owner == os.getpid():
             zygote.close()

@@ -26,6 +26,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.sandbox import isolation
 from autograder.sandbox.notebook import released_version
 
 HERE = Path(__file__).parent
@@ -166,11 +167,13 @@ def _build(root: Path, mode: str, marker: str) -> dict:
 
     ctx = {"OUT_DIR": str(out), "SUBMITTED": str(submitted), "VICTIM": str(victim), "SOURCE": str(source),
            "GRADEBOOK": str(gradebook), "COURSE_LIB": str(Path(course_lib.__file__).parent),
-           "PROJECT": str(PROJECT), "MARKER": marker, "DROPS": CANDIDATE_DROPS, "ROOT": mode == "root"}
+           "PROJECT": str(PROJECT), "MARKER": marker, "DROPS": CANDIDATE_DROPS, "ROOT": mode == "root",
+           # (whether the grader has a delegated cgroup v2: known here for root only)
+           "CGROUP": isolation.find_delegated_cgroup().path is not None if mode == "root" else None}
 
     def fill(text: str) -> str:
         for key, value in ctx.items():
-            text = text.replace(f"@{key}@", str(value) if key == "ROOT" else repr(value))
+            text = text.replace(f"@{key}@", str(value) if key in ("ROOT", "CGROUP") else repr(value))
         return text
 
     for name, case in CASES.items():
@@ -281,6 +284,9 @@ def test_summary_names_the_process_bound_in_force(graded):
     out = graded["proc"].stdout
     bounds = [line for line in out.splitlines() if line.startswith("isolation: processes bounded by")]
     assert len(bounds) == 1 and "RLIMIT_NPROC" in bounds[0] and "PID namespace" in bounds[0], out
+    if isolation.find_delegated_cgroup().path is None:  # cgroup v1 here: no grader, root or not, has one
+        assert bounds[0].startswith("isolation: processes bounded by RLIMIT_NPROC + PID namespace ("), bounds
+        assert "; no cgroup v2 pids/memory: " in bounds[0], bounds
     assert "weaker isolation" not in out and "not available" not in out, out
 
 

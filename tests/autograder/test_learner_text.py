@@ -7,7 +7,9 @@ modes) are in test_isolation_modes.py; these pin the sanitiser's own rules.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas  # noqa: F401 - loaded, as in the grader: its type names can be checked
+import pytest
 
 from autograder import learner_text
 from autograder.sandbox.channel import validate_observation
@@ -53,7 +55,11 @@ def test_clean_removes_controls_bidi_and_zero_width_and_bounds_length():
 
 
 def test_label_keeps_only_a_name():
-    assert learner_text.label("sigmoid\n### 5 / 5 <img src=x onerror=alert(1)>") == "sigmoid55imgsrcxonerroralert1"
+    assert learner_text.label("sigmoid\n### 5 / 5 <img src=x>") == "sigmoid?????5???5??img?src?x?"
+    assert learner_text.label("test_sigmoid-2.v1") == "test_sigmoid-2.v1"  # a real grade_id as it is
+    assert learner_text.label("a\x1b[2J\x07\u202eb\u200b") == "a??2J??b?"
+    assert learner_text.label("x" * 50, 40) == "x" * 40 + "..."
+    assert learner_text.label(None) == learner_text.label(["sigmoid"]) == ""
 
 
 def test_an_observation_from_the_worker_loses_every_learner_chosen_word():
@@ -68,3 +74,36 @@ def test_an_observation_from_the_worker_loses_every_learner_chosen_word():
     assert clean["error"]["type"] == "ValueError" and "ValueError" in clean["error"]["mro"]
     assert clean["stdout"] == learner_text.PRINTED
     assert clean["warnings"] == ["UserWarning: (message not shown)"]
+
+
+def _dict(keys):
+    return {"t": "dict", "keys": list(keys), "values": [{"t": "float", "v": 1.0} for _ in keys]}
+
+
+def _frame(columns, name=None):
+    return {"t": "dataframe", "columns": list(columns), "dtypes": ["float64"] * len(columns),
+            "shape": [2, len(columns)], "index": {"t": "range", "start": 0, "stop": 2, "step": 1, "name": name},
+            "values": {"t": "ndarray", "v": np.zeros((2, len(columns)))}}
+
+
+@pytest.mark.parametrize(("expected", "observed"), [
+    (_dict(["W1", "b1"]), _dict(["W1", f"{SPELLED}\x1b[2J"])),  # a missing key: the keys it has
+    (_dict(["W1"]), _dict(["W1", f"{SPELLED}\x1b[2J"])),  # an extra key (noted)
+    ({"t": "float", "v": 0.5}, _dict([f"{SPELLED}\x1b[2J"])),  # not a dict at all
+    (_frame(["a", "b"]), _frame(["a", f"{SPELLED}\x1b[2J"])),  # a column of another name
+    (_frame(["a", "b"]), _frame(["a", "b", f"{SPELLED}\x1b[2J"])),  # an extra column
+    (_frame(["a", "b"], name="id"), _frame(["a", "b"], name=f"{SPELLED}\x1b[2J")),  # the index's name
+])
+def test_names_a_learner_value_chose_are_not_shown_on_hidden_cases(expected, observed):
+    """Dict keys, column and index names come from the learner's code, which saw the hidden input: on a hidden
+    case a message names only the expected ones; on a public case they are shown cleaned and bounded."""
+    from autograder.compare import compare
+
+    hidden = " ".join(filter(None, [compare(expected, observed, 1e-7, 1e-9, reveal=False)[0],
+                                    *compare(expected, observed, 1e-7, 1e-9, reveal=False)[1]]))
+    public = " ".join(filter(None, [compare(expected, observed, 1e-7, 1e-9)[0],
+                                    *compare(expected, observed, 1e-7, 1e-9)[1]]))
+    assert hidden and public
+    assert SPELLED[:12] not in hidden and "\x1b" not in hidden, hidden
+    assert "\x1b" not in public and "\\x1b" not in public, public
+    assert SPELLED[:12] in public or "a dict with keys" not in public, public  # shown (cleaned) when public

@@ -23,15 +23,18 @@ interpreter that user can execute). Tests take the ``grader`` fixture; adding a 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import hashlib
 import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -130,7 +133,7 @@ def build(root: Path, cases, extra_ctx: dict | None = None) -> dict:
     root/submitted/<case>/<assignment>/                  one student per case
     root/out, root/grades/gradebook.db                   written by the command
     """
-    from autograder.sandbox.isolation import running_as_root
+    from autograder.sandbox.isolation import find_delegated_cgroup, running_as_root
     from autograder.sandbox.notebook import released_version
 
     source_dir = root / "course" / "source"
@@ -152,12 +155,15 @@ def build(root: Path, cases, extra_ctx: dict | None = None) -> dict:
     ctx = {"ROOT_DIR": str(root), "OUT_DIR": str(root / "out"), "SUBMITTED": str(submitted),
            "VICTIM": str(victim), "SOURCE": str(src_path), "SOURCE_DIR": str(source_dir),
            "GRADEBOOK": str(gradebook), "PRIVATE": str(private), "ROOT": running_as_root(),
+           # whether the grader has a delegated cgroup v2: known when it runs as this process's user
+           "CGROUP": (find_delegated_cgroup().path is not None
+                      if (extra_ctx or {}).get("ROOT", running_as_root()) == running_as_root() else None),
            "GRADES_DB": str(root / "grades" / "gradebook.db"),
            "COURSE_LIB": str(Path(course_lib.__file__).parent), "PROJECT": str(PROJECT), **(extra_ctx or {})}
 
     def fill(text):
         for key, value in ctx.items():
-            text = text.replace(f"@{key}@", repr(value) if key not in ("PORT", "ROOT") else str(value))
+            text = text.replace(f"@{key}@", repr(value) if key not in ("PORT", "ROOT", "CGROUP") else str(value))
         return text
 
     later = []
@@ -198,12 +204,96 @@ def grade_command(grader: Grader, *extra: str) -> list[str]:
 
 
 def run(grader: Grader, root: Path, *extra: str, timeout: float = 1200) -> subprocess.CompletedProcess:
-    done = subprocess.run(grade_command(grader, *extra), cwd=root, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    """Run ``autograder grade`` on the class; ``.survivors`` of the result: the processes the command started
+    that were still alive when it returned (None when this test process cannot track them, see ``Tracker``)."""
+    with Tracker() as tracker:
+        done = subprocess.run(grade_command(grader, *extra), cwd=root, capture_output=True, text=True,
+                              timeout=timeout, check=False, preexec_fn=tracker.join)
+        done.survivors = tracker.alive()
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
     return done
 
 
+class Tracker:
+    """A cgroup of its own for one command run (root only: a v1 ``pids`` hierarchy or the cgroup v2 one, both
+    writable by root here), so that the processes the command started are known exactly, whatever their uid,
+    session or PID namespace (none can leave a cgroup it cannot write), and no process of another grader running
+    on this machine at the same time (another test session, the same ordinary account) is counted."""
+
+    def __init__(self):
+        self.path = _tracking_base()
+        if self.path is not None:
+            self.path = os.path.join(self.path, f"autograder-test-{os.getpid()}-{time.monotonic_ns()}")
+            try:
+                os.mkdir(self.path)
+            except OSError:
+                self.path = None
+
+    def __enter__(self):
+        return self
+
+    def join(self) -> None:
+        """In the command's process before it starts (``preexec_fn``)."""
+        if self.path is not None:
+            with open(os.path.join(self.path, "cgroup.procs"), "w") as fh:
+                fh.write(str(os.getpid()))
+
+    def alive(self) -> list[str] | None:
+        """The command lines of the processes of this run still alive (zombies waiting for their reaper aside)."""
+        if self.path is None:
+            return None
+        from autograder.sandbox.isolation import _alive
+
+        pids = [int(p) for p in Path(self.path, "cgroup.procs").read_text().split()]
+        return [_command(pid) for pid in pids if _alive(pid)]
+
+    def __exit__(self, *exc) -> None:
+        if self.path is None:
+            return
+        for _ in range(250):  # (only after a failure: what survived is killed so that the folder can go)
+            pids = [int(p) for p in Path(self.path, "cgroup.procs").read_text().split()]
+            for pid in pids:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            try:
+                os.rmdir(self.path)
+                return
+            except OSError:
+                time.sleep(0.02)
+
+
+def _tracking_base() -> str | None:
+    """A cgroup folder root may create children in: the v1 ``pids`` hierarchy's root, else this process's
+    cgroup v2 folder (None when not root or neither is mounted)."""
+    if os.geteuid() != 0:
+        return None
+    v2 = None
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/mountinfo").read_text().splitlines():
+            fields = line.split()
+            fstype, options = fields[fields.index("-") + 1], fields[-1].split(",")
+            if fstype == "cgroup" and "pids" in options and fields[3] == "/":
+                return fields[4]
+            if fstype == "cgroup2" and fields[3] == "/":
+                v2 = fields[4]
+    if v2 is not None:
+        own = next((line[3:] for line in Path("/proc/self/cgroup").read_text().splitlines()
+                    if line.startswith("0::")), "/")
+        return os.path.join(v2, own.lstrip("/"))
+    return None
+
+
+def _command(pid: int) -> str:
+    """"pid: command line [name, state, uid, pids in its namespaces]" of a process, for a failure message (an
+    exiting process has no command line left)."""
+    try:
+        text = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:200]
+        status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                      if ":" in line)
+        fields = [status.get(k, "?").strip() for k in ("Name", "State", "Uid", "NSpid")]
+    except OSError:
+        text, fields = "?", []
+    return f"{pid}: {text} {fields}"
 def read_rows(out: Path) -> dict[str, dict[str, dict]]:
     """grades.csv as {student: {exercise: row}}."""
     rows: dict[str, dict[str, dict]] = {}

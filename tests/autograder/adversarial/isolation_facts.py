@@ -3,7 +3,8 @@
 count_quadratic_terms raise naming it (and score 0), so full marks prove every layer is in force.
 
 Measured: uid/gid (the slot uid as root; the grader's own uid, alone in its user namespace, otherwise), no
-capabilities, no-new-privileges, every rlimit, the PID namespace (nothing outside it visible, its pid_max),
+capabilities, no-new-privileges, every rlimit, the PID namespace (nothing outside it visible, its pid_max), the
+bound on processes in force (a worker cgroup v2 of its own where the grader has a delegated one, else RLIMIT_NPROC),
 no nested user namespace, the network (only lo), the read-only root, which folders are writable (only the
 private tmpfs ones), what is visible (answer key, source notebooks, submissions, output folder, /root,
 /home, /run), the private /tmp, the working directory.
@@ -35,6 +36,12 @@ if os.getpid() > 10 or max(pids) > 400:
     MISSING.append(f'PID namespace (my pid {os.getpid()}, visible {pids[:8]})')
 if int(open('/proc/sys/kernel/pid_max').read()) > 400:
     MISSING.append('pid_max of the PID namespace')
+# The bound in force: a worker cgroup of its own where the grader has a delegated cgroup v2 (CGROUP: whether it
+# should; None when the test cannot tell for this grader), else RLIMIT_NPROC and pid_max above
+own_cgroup = [line[3:] for line in open('/proc/self/cgroup').read().splitlines() if line.startswith('0::')]
+in_worker_cgroup = bool(own_cgroup) and os.path.basename(own_cgroup[0]).startswith('autograder-worker-')
+if @CGROUP@ is not None and in_worker_cgroup != @CGROUP@:
+    MISSING.append(f'process bound: cgroup {own_cgroup} (a worker cgroup expected: {@CGROUP@})')
 libc = ctypes.CDLL(None, use_errno=True)
 if not ROOT and libc.unshare(0x10000000) == 0:  # (as root the learner has no user namespace to limit)
     MISSING.append('a nested user namespace could be created')
