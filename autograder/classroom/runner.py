@@ -7,8 +7,8 @@ flight so that a class of any size costs little memory, and hands every result t
 per-submission store) the moment it arrives. A progress bar (tqdm) shows the rate and the ETA.
 
 Ctrl-C: the first one only sets a flag (so it can never cut a result's storing short): no more work is handed out,
-and the submissions already being graded finish and are stored; a second one abandons those. Everything stored
-stays, and the next run grades only what is missing.
+and the submissions already being graded finish and are stored; a second one abandons those, and so does SIGTERM
+(``kill``, a scheduler's time limit). Everything stored stays, and the next run grades only what is missing.
 """
 
 from __future__ import annotations
@@ -335,9 +335,14 @@ def run_tasks(
             raise KeyboardInterrupt
         stop.set()
 
-    previous = None
+    def on_sigterm(signum, frame):  # `kill`, a scheduler's time limit: abandon at once, as a second Ctrl-C does
+        stop.set()
+        raise KeyboardInterrupt
+
+    previous = previous_term = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGINT, on_sigint)
+        previous_term = signal.signal(signal.SIGTERM, on_sigterm)
     try:
         fill()
         while in_flight:
@@ -360,6 +365,7 @@ def run_tasks(
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
+            signal.signal(signal.SIGTERM, previous_term)
         bar.close()
         backend.close(abandon=abandon)
     report.seconds = time.monotonic() - started

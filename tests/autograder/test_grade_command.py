@@ -89,6 +89,53 @@ def test_two_ctrl_c_leave_no_temporary_copy_of_student_work(mode):
         shutil.rmtree(root, ignore_errors=True)
 
 
+def session_processes(sid: int) -> list[str]:
+    """The processes still in session ``sid`` (every process the grader started stays in its session unless it
+    calls setsid, which the sandbox's workers cannot do unseen: they live in PID namespaces the grader kills)."""
+    left = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text.rpartition(")")[2].split()
+        if int(fields[3]) == sid and fields[0] != "Z":
+            left.append(text.partition(" ")[2][:60])
+    return left
+
+
+def test_sigterm_abandons_the_run_and_leaves_nothing_behind():
+    """``kill PID`` or a scheduler's time limit signals the grader alone (not its process group): it abandons the
+    submissions in progress as after a second Ctrl-C, and no pool process, zygote, worker or temporary copy
+    outlives it."""
+    root = ordinary_user.class_root("sigterm-class-")
+    temp = Path(tempfile.mkdtemp(prefix="sigterm-"))
+    try:
+        course = make_class(root, [f"s{i}" for i in range(4)], extra="import time\ntime.sleep(6)")
+        shutil.copytree(REPO / "notebooks" / ASSIGNMENT, course / "source" / ASSIGNMENT)
+        env = {**ordinary_user.grader_env(ordinary_user.current_mode(), course / "home"), "TMPDIR": str(temp)}
+        argv = [sys.executable, "-m", "autograder.cli", "grade", "submitted", "--out", "graded", "--jobs", "2",
+                "--source", "source", "--no-progress"]
+        process = subprocess.Popen(argv, cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, start_new_session=True)
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and len(list(temp.iterdir())) < 2:  # grading under way
+            time.sleep(0.1)
+        time.sleep(1.0)
+        assert process.poll() is None, process.communicate()
+        os.kill(process.pid, signal.SIGTERM)
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 130, out + err
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and (session_processes(process.pid) or list(temp.iterdir())):
+            time.sleep(0.2)
+        assert session_processes(process.pid) == []
+        assert sorted(str(p.relative_to(temp)) for p in temp.rglob("*")) == []
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def interrupt_twice(course: Path, temp: Path, mode: str) -> None:
     env = {**ordinary_user.grader_env(mode, course / "home"), "TMPDIR": str(temp)}
     argv = ordinary_user.grader_command(mode) + ["grade", "submitted", "--out", "graded", "--jobs", "2",
