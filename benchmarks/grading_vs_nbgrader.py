@@ -72,9 +72,9 @@ def make_submission(released, source, kind: str, student_index: int):
     return notebook
 
 
-def run(command: list[str], cwd: Path) -> float:
+def run(command: list[str], cwd: Path, env: dict | None = None) -> float:
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, env=env)
     seconds = time.perf_counter() - started
     if done.returncode not in (0,):
         sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
@@ -92,6 +92,15 @@ def nbgrader_totals(db: Path, assignments) -> dict[tuple[str, str], float]:
     return totals
 
 
+def grader_command(mode: str) -> list[str]:
+    """The argv prefix of the ``autograder`` command run by the grader of ``mode`` (``ordinary_user``)."""
+    import ordinary_user
+
+    if mode == ordinary_user.current_mode():
+        return [str(Path(sys.executable).with_name("autograder"))]
+    return ordinary_user.grader_command(mode)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=5, help="students per assignment (default 5)")
@@ -99,13 +108,26 @@ def main(argv=None) -> int:
                         help="comma-separated (default: every notebooks/<a>/<a>.ipynb of the course)")
     parser.add_argument("--jobs", type=int, default=None, help="autograder grade --jobs (default: all cores)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary course directory")
+    parser.add_argument("--modes", default=None,
+                        help="who runs `autograder grade`: 'root', 'ordinary' or 'root,ordinary' (as root, the "
+                             "ordinary grader is the tests' account, tests/autograder/ordinary_user.py); default: "
+                             "the current user only")
     args = parser.parse_args(argv)
     assignments = ([a for a in args.assignments.split(",") if a] if args.assignments else
                    sorted(p.parent.name for p in (REPO / "notebooks").glob("*/*.ipynb") if p.stem == p.parent.name))
     python = sys.executable
     jobs = args.jobs or len(os.sched_getaffinity(0))
 
+    sys.path.insert(0, str(REPO / "tests" / "autograder"))
+    import ordinary_user
+
+    modes = args.modes.split(",") if args.modes else [ordinary_user.current_mode()]
+    for mode in modes:
+        if mode not in ordinary_user.MODES or ordinary_user.skip_reason(mode):
+            parser.error(f"cannot grade as {mode!r} here: {ordinary_user.skip_reason(mode) or 'unknown mode'}")
+
     root = Path(tempfile.mkdtemp(prefix="grading-bench-"))
+    root.chmod(0o755)  # an ordinary grader must reach the class
     try:
         course = root / "course"
         (course / "notebooks").mkdir(parents=True)
@@ -139,38 +161,41 @@ def main(argv=None) -> int:
             nbgrader_seconds += seconds
         theirs = nbgrader_totals(course / "gradebook.db", assignments)
 
-        ours_db = root / "ours_gradebook.db"
-        autograder = str(Path(python).with_name("autograder"))
-        ours_seconds = run([autograder, "grade", str(course / "submitted"), "--out", str(root / "graded"),
-                            "--source", str(course / "notebooks"), "--jobs", str(jobs), "--no-progress",
-                            "--gradebook", str(ours_db)], course)
-        ours = nbgrader_totals(ours_db, assignments)
-        report_seconds = run([autograder, "report", str(root / "graded")], course)
-        sys.path.insert(0, str(REPO / "tests" / "autograder"))
         from report_oracle import report_problems
 
-        report_disagrees = report_problems(root / "graded")
-
-        ratio = nbgrader_seconds / ours_seconds
         print(f"nbgrader autograde : {nbgrader_seconds:7.1f} s  {n / nbgrader_seconds:6.2f} submissions/s")
-        print(f"autograder grade   : {ours_seconds:7.1f} s  {n / ours_seconds:6.2f} submissions/s  "
-              f"(--jobs {jobs})")
-        print(f"throughput ratio   : {ratio:.1f}x (target 10x)")
         honest = [key for key, kind in kinds.items() if kind in HONEST]
-        disagree = [(key, kinds[key], theirs.get(key), ours.get(key)) for key in honest
-                    if theirs.get(key) != ours.get(key)]
-        print(f"honest submissions : {len(honest)}; totals agree on {len(honest) - len(disagree)}")
-        for key, kind, a, b in disagree:
-            print(f"  DISAGREE {key[0]}/{key[1]} ({kind}): nbgrader {a}, autograder {b}")
-        for assignment in assignments:  # not compared: nbgrader scores what still runs, ours what still exists
-            broken = [key for key, kind in kinds.items() if kind == "broken" and key[1] == assignment]
-            nb_mean, our_mean = (sum(t.get(k, 0.0) for k in broken) / max(1, len(broken)) for t in (theirs, ours))
-            print(f"broken {assignment}: mean total nbgrader {nb_mean:.2f}, autograder {our_mean:.2f}")
-        print(f"autograder report  : {report_seconds:7.1f} s; "
-              f"{'agrees with grades.csv' if not report_disagrees else 'DISAGREES with grades.csv:'}")
-        for problem in report_disagrees:
-            print(f"  {problem}")
-        return 0 if not disagree and not report_disagrees else 1
+        failed = False
+        for mode in modes:
+            out, ours_db = root / f"graded-{mode}", root / f"gradebook-{mode}.db"
+            command = grader_command(mode)
+            ordinary_user.hand_over(mode, root)  # the class (and what an earlier run wrote) is this grader's
+            env = None if mode == ordinary_user.current_mode() else ordinary_user.grader_env(mode, root / "home")
+            ours_seconds = run(command + ["grade", str(course / "submitted"), "--out", str(out),
+                                          "--source", str(course / "notebooks"), "--jobs", str(jobs),
+                                          "--no-progress", "--gradebook", str(ours_db)], course, env)
+            ours = nbgrader_totals(ours_db, assignments)
+            report_seconds = run(command + ["report", str(out)], course, env)
+            report_disagrees = report_problems(out)
+            print(f"autograder grade   : {ours_seconds:7.1f} s  {n / ours_seconds:6.2f} submissions/s  "
+                  f"(--jobs {jobs}, grader: {mode})")
+            print(f"throughput ratio   : {nbgrader_seconds / ours_seconds:.1f}x (target 15x)")
+            disagree = [(key, kinds[key], theirs.get(key), ours.get(key)) for key in honest
+                        if theirs.get(key) != ours.get(key)]
+            print(f"honest submissions : {len(honest)}; totals agree on {len(honest) - len(disagree)}")
+            for key, kind, a, b in disagree:
+                print(f"  DISAGREE {key[0]}/{key[1]} ({kind}): nbgrader {a}, autograder {b}")
+            for assignment in assignments:  # not compared: nbgrader scores what still runs, ours what still exists
+                broken = [key for key, kind in kinds.items() if kind == "broken" and key[1] == assignment]
+                nb_mean, our_mean = (sum(t.get(k, 0.0) for k in broken) / max(1, len(broken))
+                                     for t in (theirs, ours))
+                print(f"  broken {assignment}: mean total nbgrader {nb_mean:.2f}, autograder {our_mean:.2f}")
+            print(f"autograder report  : {report_seconds:7.1f} s; "
+                  f"{'agrees with grades.csv' if not report_disagrees else 'DISAGREES with grades.csv:'}")
+            for problem in report_disagrees:
+                print(f"  {problem}")
+            failed = failed or bool(disagree or report_disagrees)
+        return 1 if failed else 0
     finally:
         if args.keep:
             print(f"kept {root}")
