@@ -157,6 +157,9 @@ def read_submission(raw: bytes):
                                  f"{MAX_NOTEBOOK_BYTES // 2**20} MiB accepted (clear large outputs and resubmit)")
     if not raw.strip():
         raise UnreadableNotebook("the notebook file is empty")
+    cells = raw.count(b'"cell_type"')  # an upper bound on the cells, before parsing (escaped text never matches)
+    if cells > MAX_CELLS:
+        raise UnreadableNotebook(f"the notebook has {cells} cells, more than the {MAX_CELLS} accepted")
     values = raw.count(b",") + raw.count(b"[") + raw.count(b"{")
     if values > MAX_JSON_VALUES:
         raise UnreadableNotebook(f"the notebook holds about {values} JSON values, more than the {MAX_JSON_VALUES} "

@@ -94,7 +94,7 @@ def test_corpus_case_gets_its_exact_outcome(graded, case):
     ("symlink_extra_file", "'notes.txt' is a symbolic link"),
     ("fifo_in_submission", "is a FIFO"),
     ("sparse_file", "over the 20 MiB limit"),
-    ("many_cells", "JSON values, more than the 500000 accepted"),  # (bounded before the cells are counted)
+    ("many_cells", "100000 cells, more than the 2000 accepted"),  # (counted from the raw bytes, before parsing)
     ("ref_amplification", "its answer was unusable (array 'a0' is referenced more than once)"),
 ])
 def test_a_refused_submission_says_why(graded, case, words):

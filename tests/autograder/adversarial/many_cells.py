@@ -1,6 +1,6 @@
 """Issue 10 finding 7: a notebook of 100,000 tiny cells (7 MiB) once took seconds of the grading process to
-parse. The number of JSON values is bounded before the JSON parse (and the cell count right after it): error,
-0."""
+parse. The cells are counted from the raw bytes before the JSON parse (an upper bound; exactly right after it),
+ahead of the cap on JSON values: error, 0."""
 
 import json
 
