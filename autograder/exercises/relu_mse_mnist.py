@@ -266,10 +266,11 @@ def _fb(X, y, p, no_relu_grad=False, no_2=False, sum_loss=False, sign=1.0):
 FORWARD_AND_BACKWARD = ExerciseSpec(
     "forward_and_backward", ASSIGNMENT, 3, "course_lib.relu_mse:forward_and_backward", fb_cases,
     mutants=(
-        Mutant("no_relu_grad", "backpropagate through the ReLU: dZ1 = dA1 * (Z1 > 0)",
+        Mutant("no_relu_grad", ("the gradients of the output layer are right, those of the first layer are not: between dA1 "
+                                "and dZ1 the chain rule passes through the ReLU, and its derivative is missing"),
                lambda X, y, p: _fb(X, y, p, no_relu_grad=True),
-               second_hint=('the gradients of the output layer are right, those of the first layer are not: between '
-                            'dA1 and dZ1 the chain rule passes through the ReLU')),
+               second_hint=("the ReLU's derivative is 1 where its input Z1 was positive and 0 elsewhere: dZ1 is "
+                            "dA1 with the entries of the inactive units set to 0")),
         Mutant("no_2", "d/d out of mean((out - y)**2) is 2 (out - y) / m: the factor 2 is missing",
                lambda X, y, p: _fb(X, y, p, no_2=True),
                second_hint='compare your gradients with finite differences of your loss: they are exactly half'),

@@ -325,10 +325,11 @@ SOFTMAX_FORWARD_AND_BACKWARD = ExerciseSpec(
         Mutant("not_averaged", "the loss is the MEAN cross-entropy, so the gradient at the logits is (P - Y) / m",
                lambda X, Y, p: _network(X, Y, p, not_averaged=True),
                second_hint='repeat the batch twice: the gradients must stay the same, yours double'),
-        Mutant("no_relu_grad", "backpropagate through the ReLU: dZ1 = dA1 * (Z1 > 0)",
+        Mutant("no_relu_grad", ("the gradients of the output layer are right, those of the first layer are not: between dA1 "
+                                "and dZ1 the chain rule passes through the ReLU, and its derivative is missing"),
                lambda X, Y, p: _network(X, Y, p, no_relu_grad=True),
-               second_hint=('the gradients of the output layer are right, those of the first layer are not: between '
-                            'dA1 and dZ1 the chain rule passes through the ReLU')),
+               second_hint=("the ReLU's derivative is 1 where its input Z1 was positive and 0 elsewhere: dZ1 is "
+                            "dA1 with the entries of the inactive units set to 0")),
         Mutant("sum_loss", "the loss is the MEAN cross-entropy over the batch, not the sum",
                lambda X, Y, p: _network(X, Y, p, sum_loss=True),
                second_hint='repeat the batch twice: the mean loss stays the same, yours doubles'),
