@@ -14,6 +14,7 @@ import dataclasses
 import json
 from typing import Any
 
+from autograder import learner_text
 from autograder.sandbox.records import STATUSES, CellReport, ExerciseRow, NotebookGrade, NotebookSubmission
 
 from .provenance import Provenance
@@ -44,18 +45,32 @@ class SubmissionTask:
     @property
     def notebooks(self) -> tuple[str, ...]:
         """Stems of the notebooks to grade: the assignment's, else every notebook submitted (else the assignment's
-        own name, so that a refused folder still gets its rows)."""
+        own name, so that a refused folder still gets its rows). A submitted stem is a learner-chosen name: it is
+        graded under its shown form (``learner_text.label``), never with control bytes or Markdown."""
         if self.expected:
             return tuple(self.expected)
-        found = tuple(sorted(name[:-6] for name, _ in self.files if name.endswith(".ipynb") and "/" not in name))
-        return found or (self.assignment,)
+        return tuple(self._submitted_notebooks()) or (self.assignment,)
+
+    def _submitted_notebooks(self) -> dict[str, str]:
+        """Shown stem -> file name, for each notebook at the top of the folder (a shown stem that two file names
+        share gets a numbered suffix, so that no notebook is graded twice or lost)."""
+        shown: dict[str, str] = {}
+        for name in sorted(name for name, _ in self.files if name.endswith(".ipynb") and "/" not in name):
+            base = stem = learner_text.label(name[:-6], 80)
+            number = 1
+            while stem in shown:
+                number += 1
+                stem = f"{base}-{number}"
+            shown[stem] = name
+        return shown
 
     def notebook(self, stem: str) -> NotebookSubmission:
-        """The sandbox's input for one of this submission's notebooks."""
+        """The sandbox's input for one of this submission's notebooks (``stem`` as ``notebooks`` gives it)."""
         files = dict(self.files)
+        file_name = f"{stem}.ipynb" if self.expected else self._submitted_notebooks().get(stem, f"{stem}.ipynb")
         others = tuple(name for name in sorted(files) if name.endswith(".ipynb") and "/" not in name
-                       and name != f"{stem}.ipynb")
-        return NotebookSubmission(self.student_id, self.assignment, stem, files.get(f"{stem}.ipynb"), others,
+                       and name != file_name)
+        return NotebookSubmission(self.student_id, self.assignment, stem, files.get(file_name), others,
                                   self.refused)
 
 

@@ -157,3 +157,28 @@ def interrupt_twice(course: Path, temp: Path, mode: str) -> None:
         time.sleep(0.2)
     left = sorted(str(p.relative_to(temp)) for p in temp.rglob("*"))
     assert left == [], left
+
+
+def test_learner_chosen_notebook_names_reach_no_output_raw(tmp_path):
+    """Without source notebooks for the assignment, each submitted notebook is graded under its own file name,
+    which the learner chose: control bytes, Markdown and HTML in it must not reach grades.csv or the feedback,
+    and two names that show alike are both graded."""
+    folder = tmp_path / "submitted" / "ada" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    names = ("x\x1b[31m# RED <b>`", "x\x07[31m# RED <b>`")
+    for name in names:
+        nbformat.write(answered(), folder / f"{name}.ipynb")
+    (tmp_path / "no-source" / ASSIGNMENT).mkdir(parents=True)
+
+    done = subprocess.run([*AUTOGRADER, "grade", "submitted", "--out", "graded", "--source", "no-source",
+                           "--no-progress"], cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    outputs = [done.stdout, done.stderr] + [p.read_text(encoding="utf-8") for p in
+                                            [tmp_path / "graded" / "grades.csv",
+                                             *sorted((tmp_path / "graded" / "feedback").rglob("feedback.*"))]]
+    for text in outputs:
+        assert "\x1b" not in text and "\x07" not in text and "RED <b>" not in text
+    with open(tmp_path / "graded" / "grades.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["notebook"] for r in rows} == {"x??31m??RED??b??", "x??31m??RED??b??-2"}
+    assert {r["status"] for r in rows} == {"passed"}
